@@ -1,0 +1,196 @@
+"""Accounts: signup, staff-made accounts, roles, specialties, guidelines, API tokens.
+
+Each function is one transaction and writes its audit event in it.
+"""
+
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils.text import slugify
+from knox.models import AuthToken
+
+from audit.services import record
+
+from . import access
+from .errors import Conflict, InvalidInput
+from .models import (
+    GuidelinesAcceptance,
+    GuidelinesVersion,
+    Membership,
+    Organization,
+    Role,
+    User,
+    normalize_email,
+)
+from .readiness import current_guidelines
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:120] or "organization"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def organization_create(*, name: str) -> Organization:
+    """A new organization, never an existing one of the same name: a signup must not be
+    able to join somebody else's organization by guessing its name."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("An organization name is required.", code="required")
+    return Organization.objects.create(name=name, slug=_unique_slug(name))
+
+
+def _add_member(user: User, organization: Organization) -> None:
+    Membership.objects.create(user=user, organization=organization)
+    access.grant_membership_permissions(user, organization)
+
+
+@transaction.atomic
+def developer_signup(*, email: str, password: str, organization_name: str) -> User:
+    """A developer account with a new organization and an unverified address. The caller
+    sends the verification mail (allauth does, for the signup page)."""
+    email = normalize_email(email)
+    if User.objects.filter(email=email).exists():
+        raise Conflict("An account with this address already exists.", code="account_exists")
+    user = User.objects.create_user(email, password, role=Role.DEVELOPER)
+    organization = organization_create(name=organization_name)
+    _add_member(user, organization)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    record(actor=user, action="account.signup", target_type="user", target_id=user.pk,
+           data={"after": {"email": email, "role": user.role,
+                           "organization": {"id": organization.pk, "name": organization.name}}})
+    return user
+
+
+def _validate_slugs(slugs: Iterable[str], field: str) -> list[str]:
+    cleaned = sorted({s.strip() for s in slugs if s and s.strip()})
+    bad = [s for s in cleaned if slugify(s) != s]
+    if bad:
+        raise InvalidInput(f"Not a domain slug: {', '.join(bad)}", code="invalid_slug",
+                           extra={"field": field})
+    return cleaned
+
+
+@transaction.atomic
+def account_create(*, actor: User | None, email: str, password: str, role: str,
+                   organization_name: str = "", specialties: Iterable[str] = ()) -> User:
+    """An account made by staff: verified and active; a developer has accepted the
+    current guidelines."""
+    email = normalize_email(email)
+    if role not in Role.values:
+        raise InvalidInput(f"Unknown role {role!r}.", code="invalid_role")
+    if User.objects.filter(email=email).exists():
+        raise Conflict("An account with this address already exists.", code="account_exists")
+    specialties = _validate_slugs(specialties, "specialties")
+    user = User.objects.create_user(email, password, role=role, is_staff=role == Role.ADMIN,
+                                    specialties=specialties)
+    organization = organization_create(name=organization_name) if organization_name else None
+    if organization:
+        _add_member(user, organization)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    guidelines = current_guidelines()
+    if role == Role.DEVELOPER and guidelines:
+        GuidelinesAcceptance.objects.create(user=user, guidelines=guidelines)
+    record(actor=actor, action="account.created", target_type="user", target_id=user.pk,
+           actor_label="" if actor else "system",
+           data={"after": {"email": email, "role": role, "specialties": specialties,
+                           "organization": organization.name if organization else None,
+                           "accepted_guidelines": guidelines.version
+                           if role == Role.DEVELOPER and guidelines else None}})
+    return user
+
+
+@transaction.atomic
+def role_set(*, actor: User | None, user: User, role: str) -> User:
+    if role not in Role.values:
+        raise InvalidInput(f"Unknown role {role!r}.", code="invalid_role")
+    before = user.role
+    if before == role:
+        return user
+    user.role, user.is_staff = role, role == Role.ADMIN
+    user.save(update_fields=["role", "is_staff"])
+    record(actor=actor, action="account.role_changed", target_type="user", target_id=user.pk,
+           data={"before": {"role": before}, "after": {"role": role}})
+    return user
+
+
+@transaction.atomic
+def specialties_set(*, actor: User | None, user: User, specialties: Iterable[str]) -> User:
+    after = _validate_slugs(specialties, "specialties")
+    before = list(user.specialties)
+    if before == after:
+        return user
+    user.specialties = after
+    user.save(update_fields=["specialties"])
+    record(actor=actor, action="reviewer.specialties_changed", target_type="user",
+           target_id=user.pk, data={"before": {"specialties": before},
+                                    "after": {"specialties": after}})
+    return user
+
+
+@transaction.atomic
+def guidelines_publish(*, actor: User | None, text: str) -> GuidelinesVersion:
+    """A new version; every developer must accept it before their next submission."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput("The guidelines text is empty.", code="required")
+    last = GuidelinesVersion.objects.select_for_update().order_by("-version").first()
+    version = GuidelinesVersion.objects.create(
+        version=(last.version + 1) if last else 1, text=text,
+        published_by=actor if actor and actor.is_authenticated else None)
+    record(actor=actor, action="guidelines.published", target_type="guidelines",
+           target_id=version.version, data={"after": {"version": version.version}})
+    return version
+
+
+@transaction.atomic
+def guidelines_accept(*, user: User, version: int) -> GuidelinesAcceptance:
+    current = current_guidelines()
+    if current is None or current.version != version:
+        raise Conflict(
+            f"Version {version} is not the current usage guidelines"
+            + (f"; the current version is {current.version}." if current else "."),
+            code="not_current_guidelines")
+    acceptance, created = GuidelinesAcceptance.objects.get_or_create(
+        user=user, guidelines=current)
+    if created:
+        record(actor=user, action="guidelines.accepted", target_type="guidelines",
+               target_id=current.version, data={"after": {"version": current.version}})
+    return acceptance
+
+
+@transaction.atomic
+def email_verified_record(*, user: User, email: str) -> None:
+    record(actor=user, action="account.email_verified", target_type="user",
+           target_id=user.pk, data={"after": {"email": email}})
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
+    """A portal API token. Only its digest is stored; the token is returned once."""
+    instance, token = AuthToken.objects.create(user=user)
+    record(actor=user, action="account.login_succeeded", target_type="user",
+           target_id=user.pk, data={"via": "api_token", "token_prefix": instance.token_key,
+                                    "expires_at": instance.expiry})
+    return instance, token
+
+
+def login_succeeded_record(*, user: User, via: str) -> None:
+    record(actor=user, action="account.login_succeeded", target_type="user",
+           target_id=user.pk, data={"via": via})
+
+
+def login_failed_record(*, email: str, ip: str | None) -> None:
+    """No user id: an unknown address must not be told apart from a known one here either."""
+    record(actor=None, actor_label=normalize_email(email)[:254], action="account.login_failed",
+           target_type="login", target_id=normalize_email(email)[:64],
+           data={"ip": ip})
+
+
+def lockout_record(*, email: str, ip: str | None) -> None:
+    record(actor=None, actor_label=normalize_email(email)[:254], action="account.locked_out",
+           target_type="login", target_id=normalize_email(email)[:64], data={"ip": ip})

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import api as accounts_api
+from audit import api as audit_api
+
+api_v1 = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
+    path("signup/", accounts_api.SignupView.as_view(), name="signup"),
+    path("guidelines/current/", accounts_api.CurrentGuidelinesView.as_view(),
+         name="guidelines-current"),
+    path("guidelines/accept/", accounts_api.AcceptGuidelinesView.as_view(),
+         name="guidelines-accept"),
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("organizations/<int:pk>/", accounts_api.OrganizationDetailView.as_view(),
+         name="organization-detail"),
+    path("audit-events/", audit_api.AuditEventListView.as_view(), name="audit-events"),
+    path("audit-events/verify/", audit_api.AuditChainVerifyView.as_view(),
+         name="audit-events-verify"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("portal/", include("accounts.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("audit/", include("audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+]
