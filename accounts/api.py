@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from . import access, services
 from .errors import Conflict, InvalidInput
+from .lockout import LOCKED_OUT
 from .models import User
 from .permissions import IsDeveloper
 from .readiness import current_guidelines, missing_steps
@@ -48,7 +49,7 @@ class TokenView(APIView):
         user = authenticate(request._request, email=data.validated_data["email"],
                             password=data.validated_data["password"])
         if getattr(request._request, "axes_locked_out", False):
-            raise Throttled(detail="Too many failed sign-in attempts; try again later.")
+            raise Throttled(detail=LOCKED_OUT)
         if user is None or not user.is_active:
             raise InvalidInput(BAD_CREDENTIALS, code="invalid_credentials")
         instance, token = services.api_token_issue(user=user)

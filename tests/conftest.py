@@ -1,0 +1,64 @@
+"""Personas for authorization tests (after healthchecks' alice, bob, charlie):
+a developer of organization A, a developer of organization B, a reviewer, an
+administrator, the gateway, and anonymous callers."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts import services
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles and rate limits live in the cache (Redis in CI): start each test clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_account(db):
+    def make(email, role="developer", organization="", specialties=()):
+        return services.account_create(actor=None, email=email, password=PASSWORD, role=role,
+                                       organization_name=organization, specialties=specialties)
+    return make
+
+
+@pytest.fixture
+def dev_a(make_account):
+    return make_account("alice@org-a.example", organization="Org A")
+
+
+@pytest.fixture
+def dev_b(make_account):
+    return make_account("bob@org-b.example", organization="Org B")
+
+
+@pytest.fixture
+def reviewer(make_account):
+    return make_account("rita@provider.example", role="reviewer", specialties=["medical-health"])
+
+
+@pytest.fixture
+def admin(make_account):
+    return make_account("ada@provider.example", role="admin")
+
+
+@pytest.fixture
+def gateway(make_account):
+    return make_account("gw@provider.example", role="gateway")
+
+
+@pytest.fixture
+def api():
+    """`api(user)` is a client signed in with a real API token; `api()` is anonymous."""
+    def client_for(user=None):
+        client = APIClient()
+        if user is not None:
+            _, token = services.api_token_issue(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+    return client_for
