@@ -1,0 +1,68 @@
+"""The settings as an operator meets them: each case runs a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOW = ("import json, django; from django.conf import settings as s; django.setup(); "
+        "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], "
+        "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+        "'broker': s.CELERY_BROKER_URL, 'mail': s.EMAIL_BACKEND, 'debug': s.DEBUG}))")
+CONFIG_VARS = ("DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "EMAIL_FILE_PATH",
+               "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
+
+
+def run(args, module, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    clean.update(DJANGO_SETTINGS_MODULE=module, **env)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True,
+                          text=True, timeout=120)
+
+
+def shown(module, **env):
+    done = run(["-c", SHOW], module, **env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_with_no_configuration_the_app_runs_embedded():
+    s = shown("config.settings.local")
+    assert s["db"] == "django.db.backends.sqlite3"
+    assert s["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert s["eager"] is True
+    assert s["mail"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_mail_goes_to_files_when_a_path_is_given(tmp_path):
+    s = shown("config.settings.local", EMAIL_FILE_PATH=str(tmp_path))
+    assert s["mail"] == "django.core.mail.backends.filebased.EmailBackend"
+
+
+def test_urls_switch_to_postgresql_redis_and_a_real_broker():
+    s = shown("config.settings.local", DATABASE_URL="postgres://u@db.internal:5432/app",
+              CACHE_URL="redis://cache.internal:6379/0",
+              CELERY_BROKER_URL="redis://cache.internal:6379/1")
+    assert s["db"] == "django.db.backends.postgresql"
+    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["eager"] is False and s["broker"] == "redis://cache.internal:6379/1"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    done = run(["-c", SHOW], "config.settings.production", DJANGO_ALLOWED_HOSTS="example.com")
+    assert done.returncode != 0 and "DJANGO_SECRET_KEY" in done.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    done = run(["-c", SHOW], "config.settings.production", DJANGO_SECRET_KEY="x" * 60)
+    assert done.returncode != 0 and "DJANGO_ALLOWED_HOSTS" in done.stderr
+
+
+def test_production_passes_the_deployment_checklist():
+    done = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+               "config.settings.production", DJANGO_SECRET_KEY="k" * 30 + "-Zq9%x" * 6,
+               DJANGO_ALLOWED_HOSTS="access.example.com")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
