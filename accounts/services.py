@@ -86,8 +86,9 @@ def account_create(*, actor: User | None, email: str, password: str, role: str,
     if User.objects.filter(email=email).exists():
         raise Conflict("An account with this address already exists.", code="account_exists")
     specialties = _validate_slugs(specialties, "specialties")
-    user = User.objects.create_user(email, password, role=role, is_staff=role == Role.ADMIN,
-                                    specialties=specialties)
+    is_admin = role == Role.ADMIN
+    user = User.objects.create_user(email, password, role=role, is_staff=is_admin,
+                                    is_superuser=is_admin, specialties=specialties)
     organization = organization_create(name=organization_name) if organization_name else None
     if organization:
         _add_member(user, organization)
@@ -111,8 +112,10 @@ def role_set(*, actor: User | None, user: User, role: str) -> User:
     before = user.role
     if before == role:
         return user
-    user.role, user.is_staff = role, role == Role.ADMIN
-    user.save(update_fields=["role", "is_staff"])
+    # Administrators run the admin site and read the audit log: staff with every permission.
+    user.role = role
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
     record(actor=actor, action="account.role_changed", target_type="user", target_id=user.pk,
            data={"before": {"role": before}, "after": {"role": role}})
     return user
@@ -129,6 +132,32 @@ def specialties_set(*, actor: User | None, user: User, specialties: Iterable[str
     record(actor=actor, action="reviewer.specialties_changed", target_type="user",
            target_id=user.pk, data={"before": {"specialties": before},
                                     "after": {"specialties": after}})
+    return user
+
+
+@transaction.atomic
+def opt_outs_set(*, actor: User | None, user: User, opt_outs: Iterable[str]) -> User:
+    """Domains a reviewer will not be shown (a reviewer may decline disturbing categories)."""
+    after = _validate_slugs(opt_outs, "opt_outs")
+    before = list(user.opt_outs)
+    if before == after:
+        return user
+    user.opt_outs = after
+    user.save(update_fields=["opt_outs"])
+    record(actor=actor, action="reviewer.opt_outs_changed", target_type="user",
+           target_id=user.pk, data={"before": {"opt_outs": before}, "after": {"opt_outs": after}})
+    return user
+
+
+@transaction.atomic
+def active_set(*, actor: User | None, user: User, active: bool) -> User:
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(actor=actor, action="account.reactivated" if active else "account.deactivated",
+           target_type="user", target_id=user.pk,
+           data={"before": {"is_active": not active}, "after": {"is_active": active}})
     return user
 
 
