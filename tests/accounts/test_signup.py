@@ -96,3 +96,12 @@ def test_signup_page_with_a_known_address_looks_like_success(client, dev_a, mail
     assert [m.to for m in mailoutbox] == [[dev_a.email]]
     assert User.objects.filter(email=dev_a.email).count() == 1
     assert not Organization.objects.filter(name="Hooli").exists()
+
+
+def test_password_reset_answers_alike_and_mails_only_the_owner(client, dev_a, mailoutbox):
+    known = client.post("/accounts/password/reset/", {"email": dev_a.email})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@nowhere.example"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    reset_mails = [m for m in mailoutbox if "/accounts/password/reset/key/" in m.body]
+    assert [m.to for m in reset_mails] == [[dev_a.email]]
