@@ -121,32 +121,28 @@ def role_set(*, actor: User | None, user: User, role: str) -> User:
     return user
 
 
-@transaction.atomic
-def specialties_set(*, actor: User | None, user: User, specialties: Iterable[str]) -> User:
-    after = _validate_slugs(specialties, "specialties")
-    before = list(user.specialties)
+def _domain_list_set(*, actor: User | None, user: User, field: str, slugs: Iterable[str]) -> User:
+    after = _validate_slugs(slugs, field)
+    before = list(getattr(user, field))
     if before == after:
         return user
-    user.specialties = after
-    user.save(update_fields=["specialties"])
-    record(actor=actor, action="reviewer.specialties_changed", target_type="user",
-           target_id=user.pk, data={"before": {"specialties": before},
-                                    "after": {"specialties": after}})
+    setattr(user, field, after)
+    user.save(update_fields=[field])
+    record(actor=actor, action=f"reviewer.{field}_changed", target_type="user", target_id=user.pk,
+           data={"before": {field: before}, "after": {field: after}})
     return user
+
+
+@transaction.atomic
+def specialties_set(*, actor: User | None, user: User, specialties: Iterable[str]) -> User:
+    """Domains in which a reviewer counts as a specialist (extra-scrutiny approvals)."""
+    return _domain_list_set(actor=actor, user=user, field="specialties", slugs=specialties)
 
 
 @transaction.atomic
 def opt_outs_set(*, actor: User | None, user: User, opt_outs: Iterable[str]) -> User:
     """Domains a reviewer will not be shown (a reviewer may decline disturbing categories)."""
-    after = _validate_slugs(opt_outs, "opt_outs")
-    before = list(user.opt_outs)
-    if before == after:
-        return user
-    user.opt_outs = after
-    user.save(update_fields=["opt_outs"])
-    record(actor=actor, action="reviewer.opt_outs_changed", target_type="user",
-           target_id=user.pk, data={"before": {"opt_outs": before}, "after": {"opt_outs": after}})
-    return user
+    return _domain_list_set(actor=actor, user=user, field="opt_outs", slugs=opt_outs)
 
 
 @transaction.atomic
