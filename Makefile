@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint check worker beat clean
+.PHONY: run test lint check bench-screening worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	mkdir -p var
 	$(MANAGE) migrate --noinput
+	$(MANAGE) load_policy
 	$(MANAGE) seed_demo
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C stops)"
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -34,6 +35,9 @@ lint: $(VENV)/.dev
 check: $(VENV)/.dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
+
+bench-screening: $(VENV)/.dev
+	$(BIN)/python -m bench.screening
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A config worker --loglevel=info

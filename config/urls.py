@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
+from approvals import api as approvals_api
 from audit import api as audit_api
 
 api_v1 = [
@@ -16,6 +17,15 @@ api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("organizations/<int:pk>/", accounts_api.OrganizationDetailView.as_view(),
          name="organization-detail"),
+    path("domains/", approvals_api.DomainListView.as_view(), name="domains"),
+    path("applications/", approvals_api.ApplicationListCreateView.as_view(),
+         name="applications"),
+    path("applications/<int:pk>/", approvals_api.ApplicationDetailView.as_view(),
+         name="application-detail"),
+    path("applications/<int:pk>/submit/", approvals_api.ApplicationSubmitView.as_view(),
+         name="application-submit"),
+    path("applications/<int:pk>/withdraw/", approvals_api.ApplicationWithdrawView.as_view(),
+         name="application-withdraw"),
     path("audit-events/", audit_api.AuditEventListView.as_view(), name="audit-events"),
     path("audit-events/verify/", audit_api.AuditChainVerifyView.as_view(),
          name="audit-events-verify"),
@@ -27,6 +37,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("accounts.urls")),
+    path("portal/applications/", include("approvals.urls")),
     path("reviews/", include("reviews.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

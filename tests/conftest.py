@@ -4,11 +4,27 @@ administrator, the gateway, and anonymous callers."""
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts import services
 
 PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as `make run` leaves it: migrated, with the default policy."""
+    with django_db_blocker.unblock():
+        call_command("load_policy", verbosity=0)
+
+
+@pytest.fixture
+def default_policy(transactional_db):
+    """For transactional tests, whose predecessors' flush removed the session's policy."""
+    from approvals.policy import current_policy, default_policy_load
+    default_policy_load()
+    return current_policy()
 
 
 @pytest.fixture(autouse=True)

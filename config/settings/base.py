@@ -133,7 +133,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 3600.0},
+    "sweep-submitted": {"task": "approvals.sweep_submitted", "schedule": 60.0},
 }
+
+# Applications: what may be asked for, and how fast each route must be decided.
+APPROVALS_MODELS = env.list("APPROVALS_MODELS", default=[
+    "chat-small", "chat-large", "reasoning-large", "embed-v2", "vision-v1"])
+APPROVALS_ENDPOINTS = env.list("APPROVALS_ENDPOINTS", default=[
+    "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/images/analyze",
+    "/v1/batches"])
+APPROVALS_SLA_HOURS = {
+    "standard": env.int("SLA_STANDARD_HOURS", default=72),
+    "extra_scrutiny": env.int("SLA_EXTRA_SCRUTINY_HOURS", default=120),
+    "policy_escalation": env.int("SLA_POLICY_ESCALATION_HOURS", default=48),
+}
+# An application still `submitted` this long after its submit is screened by the sweep.
+APPROVALS_SWEEP_AFTER_SECONDS = env.int("APPROVALS_SWEEP_AFTER_SECONDS", default=30)
 
 # REST API
 REST_FRAMEWORK = {

@@ -13,6 +13,11 @@ from audit.services import record
 pytestmark = pytest.mark.django_db
 
 
+def existing() -> int:
+    """Events already in the log (setting up the test database publishes the policy)."""
+    return AuditEvent.objects.count()
+
+
 def write(n, actor=None, action="thing.happened"):
     return [record(actor=actor, action=action, target_type="thing", target_id=i, data={"n": i})
             for i in range(n)]
@@ -24,18 +29,19 @@ def raw(sql, *params):
 
 
 def test_events_form_a_chain_that_verifies():
+    before = existing()
     events = write(3)
-    assert [e.id for e in events] == [1, 2, 3]
+    assert [e.id for e in events] == [before + 1, before + 2, before + 3]
     assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
-    assert verify_chain().ok and verify_chain().events_checked == 3
+    assert verify_chain().ok and verify_chain().events_checked == before + 3
 
 
 def test_an_event_in_a_rolled_back_transaction_leaves_no_trace():
-    write(1)
+    first = write(1)[0]
     with pytest.raises(RuntimeError), transaction.atomic():
         write(1)
         raise RuntimeError("the change failed")
-    assert write(1)[0].id == 2
+    assert write(1)[0].id == first.id + 1
     assert verify_chain().ok
 
 
@@ -50,7 +56,7 @@ def test_the_model_refuses_to_change_or_remove_events():
         AuditEvent.objects.filter(pk=event.pk).update(action="x")
     with pytest.raises(AppendOnly):
         AuditEvent.objects.all().delete()
-    assert AuditEvent.objects.get().action == "thing.happened"
+    assert AuditEvent.objects.get(pk=event.pk).action == "thing.happened"
 
 
 @pytest.mark.postgres
@@ -68,11 +74,12 @@ def test_postgres_refuses_update_and_delete(statement):
 @pytest.mark.postgres
 def test_postgres_refuses_truncate():
     write(1)
+    count = existing()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         raw("SET CONSTRAINTS ALL IMMEDIATE")
         raw("SET LOCAL audit.allow_truncate = 'off'")
         raw("TRUNCATE audit_auditevent")
-    assert AuditEvent.objects.count() == 1
+    assert existing() == count
 
 
 def tamper(sql, *params):
@@ -86,43 +93,43 @@ def tamper(sql, *params):
 
 
 def test_verification_names_an_edited_event(api, admin):
-    write(5)
-    tamper("UPDATE audit_auditevent SET data = %s WHERE id = %s", '{"n": 99}', 3)
+    third = write(5)[2].id
+    tamper("UPDATE audit_auditevent SET data = %s WHERE id = %s", '{"n": 99}', third)
     report = verify_chain()
-    assert (report.ok, report.first_bad_id) == (False, 3)
-    assert api(admin).get("/api/v1/audit-events/verify/").json()["first_bad_id"] == 3
+    assert (report.ok, report.first_bad_id) == (False, third)
+    assert api(admin).get("/api/v1/audit-events/verify/").json()["first_bad_id"] == third
 
 
 def test_verification_names_the_gap_left_by_a_deleted_event():
-    write(5)
-    tamper("DELETE FROM audit_auditevent WHERE id = %s", 2)
-    assert verify_chain().first_bad_id == 3
+    events = write(5)
+    tamper("DELETE FROM audit_auditevent WHERE id = %s", events[1].id)
+    assert verify_chain().first_bad_id == events[2].id
 
 
 def test_verification_notices_the_newest_events_removed():
-    write(5)
-    tamper("DELETE FROM audit_auditevent WHERE id >= %s", 4)
+    events = write(5)
+    tamper("DELETE FROM audit_auditevent WHERE id >= %s", events[3].id)
     report = verify_chain()
-    assert (report.ok, report.first_bad_id) == (False, 4)
+    assert (report.ok, report.first_bad_id) == (False, events[3].id)
 
 
 def test_verification_notices_a_relinked_forgery():
     """Rewriting an event and recomputing its own hash still breaks the next link."""
     from audit.chain import event_hash
-    write(3)
-    event = AuditEvent.objects.get(pk=2)
+    events = write(3)
+    event = AuditEvent.objects.get(pk=events[1].id)
     event.action = "forged"
-    tamper("UPDATE audit_auditevent SET action = 'forged', hash = %s WHERE id = 2",
-           event_hash(event))
-    assert verify_chain().first_bad_id == 3
+    tamper("UPDATE audit_auditevent SET action = 'forged', hash = %s WHERE id = %s",
+           event_hash(event), event.id)
+    assert verify_chain().first_bad_id == events[2].id
 
 
 def test_verify_command_exits_1_naming_the_first_bad_event(capsys):
-    write(3)
+    events = write(3)
     call_command("verify_audit_chain")
-    assert "3 events checked" in capsys.readouterr().out
-    tamper("UPDATE audit_auditevent SET target_id = 'x' WHERE id = 2")
-    with pytest.raises(CommandError, match="broken at event 2") as failed:
+    assert f"{existing()} events checked" in capsys.readouterr().out
+    tamper("UPDATE audit_auditevent SET target_id = 'x' WHERE id = %s", events[1].id)
+    with pytest.raises(CommandError, match=f"broken at event {events[1].id} ") as failed:
         call_command("verify_audit_chain")
     assert failed.value.returncode == 1  # manage.py exits with it
 
@@ -131,6 +138,7 @@ def test_verify_command_exits_1_naming_the_first_bad_event(capsys):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unbroken_chain():
     write(1)  # the chain head exists
+    before = existing()
     writers, per_writer, errors = 8, 25, []
     start = threading.Barrier(writers)
 
@@ -153,8 +161,9 @@ def test_concurrent_writers_keep_one_unbroken_chain():
         t.join()
     assert errors == []
     report = verify_chain()
-    assert report.ok and report.events_checked == 1 + writers * per_writer
-    assert sorted(AuditEvent.objects.values_list("id", flat=True)) == list(range(1, 202))
+    assert report.ok and report.events_checked == before + writers * per_writer
+    assert sorted(AuditEvent.objects.values_list("id", flat=True)) == list(
+        range(1, before + writers * per_writer + 1))
 
 
 def test_events_carry_the_request_id(api, dev_a):

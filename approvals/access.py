@@ -1,0 +1,41 @@
+"""Which applications a user may see, decided here only: anything else is a 404."""
+
+from django.shortcuts import get_object_or_404
+
+from accounts.access import organizations_visible_to
+from accounts.errors import InvalidInput
+from accounts.models import Role
+
+from .models import Application
+
+
+def applications_visible_to(user):
+    if not (user.is_authenticated and user.is_active):
+        return Application.objects.none()
+    if user.role == Role.ADMIN:
+        return Application.objects.all()
+    if user.role == Role.DEVELOPER:
+        return Application.objects.filter(organization__in=organizations_visible_to(user))
+    if user.role == Role.REVIEWER:
+        # Submitted work of other organizations; the queue (issue 4) narrows it further.
+        return (Application.objects.exclude(status=Application.Status.DRAFT)
+                .exclude(organization__memberships__user=user))
+    return Application.objects.none()
+
+
+def get_application_for(user, pk, *, for_update: bool = False) -> Application:
+    queryset = applications_visible_to(user)
+    if for_update:
+        queryset = queryset.select_for_update()
+    return get_object_or_404(queryset, pk=pk)
+
+
+def organization_for_new_application(user, organization_id=None):
+    """The developer's organization; they must name it when they belong to several."""
+    organizations = organizations_visible_to(user).filter(memberships__user=user)
+    if organization_id is not None:
+        return get_object_or_404(organizations, pk=organization_id)
+    if organizations.count() != 1:
+        raise InvalidInput("Name the organization this application is for.",
+                           code="organization_required", extra={"field": "organization"})
+    return organizations.get()

@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Organization
+
+
+class Immutable(Exception):
+    """Raised on an attempt to change what has been published or frozen."""
+
+
+class PolicyVersion(models.Model):
+    """A numbered set of domains. Drafts are edited; a published version never changes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    number = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"Policy v{self.number} ({self.status})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class DomainKind(models.TextChoices):
+    PROHIBITED = "prohibited", "Prohibited"
+    EXTRA_SCRUTINY = "extra_scrutiny", "Extra scrutiny"
+
+
+class Domain(models.Model):
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="domains")
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=DomainKind.choices)
+    description = models.TextField()
+    typical_conditions = models.TextField(blank=True)
+    rules = models.JSONField(default=dict, blank=True,
+                             help_text="Screening rules (see approvals/screening.py).")
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        constraints = [models.UniqueConstraint(fields=["policy", "slug"],
+                                               name="unique_domain_per_policy")]
+
+    def __str__(self):
+        return f"{self.slug} (v{self.policy.number})"
+
+    def save(self, *args, **kwargs):
+        if PolicyVersion.objects.filter(pk=self.policy_id, status="published").exists():
+            raise Immutable("A published policy's domains cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.policy.is_published:
+            raise Immutable("A published policy's domains cannot change.")
+        return super().delete(*args, **kwargs)
+
+
+class Audience(models.TextChoices):
+    INTERNAL = "internal", "Internal staff"
+    BUSINESS = "business", "Business customers"
+    CONSUMER = "consumer", "Consumers (the public)"
+
+
+class Application(models.Model):
+    """A use case an organization asks production access for. Its status changes only
+    through approvals/lifecycle.py."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        AUTO_REJECTED = "auto_rejected", "Rejected by policy"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    domains = models.JSONField(default=list, blank=True)
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    # Named model_names because `models` would shadow django.db.models here; the API says "models".
+    model_names = models.JSONField(default=list)
+    endpoints = models.JSONField(default=list)
+    expected_requests_per_minute = models.PositiveIntegerField()
+    expected_monthly_tokens = models.PositiveBigIntegerField()
+    mitigations = models.JSONField(default=list, blank=True)
+    # The route of the revision under review, kept here for the queue's ordering.
+    route_name = models.CharField(max_length=20, blank=True)
+    sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "sla_due_at"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def latest_revision(self):
+        return self.revisions.order_by("-number").first()
+
+
+# The fields a developer writes, by their API names, and where each lives on Application.
+CONTENT_FIELDS = {
+    "title": "title", "description": "description", "domains": "domains",
+    "audience": "audience", "models": "model_names", "endpoints": "endpoints",
+    "expected_requests_per_minute": "expected_requests_per_minute",
+    "expected_monthly_tokens": "expected_monthly_tokens", "mitigations": "mitigations",
+}
+
+
+class Revision(models.Model):
+    """What was submitted, frozen; and how the policy of the day screened and routed it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="revisions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    policy = models.ForeignKey(PolicyVersion, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    screening = models.JSONField(null=True, blank=True)
+    route = models.JSONField(null=True, blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"],
+                                               name="unique_revision_number")]
+
+    def __str__(self):
+        return f"{self.application_id} r{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            stored = Revision.objects.get(pk=self.pk)
+            if stored.content != self.content or stored.screened_at is not None:
+                raise Immutable("A submitted revision and its screening never change.")
+        super().save(*args, **kwargs)

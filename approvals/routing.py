@@ -1,0 +1,41 @@
+"""Turns a screening into a requirement: which queue, how many approvals, from whom, by when."""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from . import screening as s
+
+STANDARD = "standard"
+EXTRA_SCRUTINY = "extra_scrutiny"
+POLICY_ESCALATION = "policy_escalation"
+ROUTE_NAMES = (STANDARD, EXTRA_SCRUTINY, POLICY_ESCALATION)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    required_approvals: int
+    specialist_domains: list[str]  # one approval must come from a specialist of one of these
+    decided_by: str                # "reviewers" or "admins"
+    sla_due_at: datetime
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "sla_due_at": self.sla_due_at.isoformat()}
+
+
+def route_for(result: s.Screening, *, submitted_at: datetime) -> Route | None:
+    """None when the policy itself rejects the application (a declared prohibited domain)."""
+    if result.outcome == s.PROHIBITED_DECLARED:
+        return None
+    if result.outcome == s.PROHIBITED_SUSPECTED:
+        name, approvals, decided_by, specialists = POLICY_ESCALATION, 1, "admins", []
+    elif result.outcome == s.SCRUTINY:
+        specialists = sorted({m.domain for m in result.matches if m.kind == s.EXTRA_SCRUTINY})
+        name, approvals, decided_by = EXTRA_SCRUTINY, 2, "reviewers"
+    else:
+        name, approvals, decided_by, specialists = STANDARD, 1, "reviewers", []
+    hours = settings.APPROVALS_SLA_HOURS[name]
+    return Route(name=name, required_approvals=approvals, specialist_domains=specialists,
+                 decided_by=decided_by, sla_due_at=submitted_at + timedelta(hours=hours))

@@ -1,0 +1,145 @@
+"""Input is validated strictly here, for the API and the portal pages alike."""
+
+from rest_framework import serializers
+
+from . import catalogue
+from .models import Application, Audience, Domain, Revision
+
+
+class DomainSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Domain
+        fields = ["slug", "name", "kind", "description", "typical_conditions"]
+
+
+def _choice_list(choices, field_max=catalogue.LIST_MAX, allow_empty=False):
+    return serializers.ListField(child=serializers.ChoiceField(choices=choices),
+                                 allow_empty=allow_empty, max_length=field_max)
+
+
+class ApplicationInputSerializer(serializers.Serializer):
+    """`domain_slugs`, `models` and `endpoints` come from the current policy and catalogue."""
+
+    title = serializers.CharField(max_length=catalogue.TITLE_MAX)
+    description = serializers.CharField(min_length=catalogue.DESCRIPTION_MIN,
+                                        max_length=catalogue.DESCRIPTION_MAX)
+    domains = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
+                                    max_length=catalogue.LIST_MAX)
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    models = serializers.ListField(child=serializers.CharField(max_length=100),
+                                   allow_empty=False, max_length=catalogue.LIST_MAX)
+    endpoints = serializers.ListField(child=serializers.CharField(max_length=200),
+                                      allow_empty=False, max_length=catalogue.LIST_MAX)
+    expected_requests_per_minute = serializers.IntegerField(
+        min_value=0, max_value=catalogue.REQUESTS_PER_MINUTE_MAX)
+    expected_monthly_tokens = serializers.IntegerField(min_value=0,
+                                                       max_value=catalogue.MONTHLY_TOKENS_MAX)
+    mitigations = serializers.ListField(
+        child=serializers.CharField(max_length=catalogue.MITIGATION_MAX), required=False,
+        max_length=catalogue.LIST_MAX)
+
+    def __init__(self, *args, domain_slugs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain_slugs = set(domain_slugs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+    @staticmethod
+    def _known(values, allowed, what):
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise serializers.ValidationError(f"Unknown {what}: {', '.join(bad)}.")
+        return sorted(set(values), key=values.index)
+
+    def validate_domains(self, value):
+        return self._known(value, self.domain_slugs, "domain")
+
+    def validate_models(self, value):
+        return self._known(value, catalogue.models(), "model")
+
+    def validate_endpoints(self, value):
+        return self._known(value, catalogue.endpoints(), "endpoint")
+
+    def validate_mitigations(self, value):
+        return [m.strip() for m in value if m.strip()]
+
+
+class CreateInputSerializer(ApplicationInputSerializer):
+    organization = serializers.IntegerField(required=False, help_text=(
+        "Needed only when the developer belongs to several organizations."))
+
+
+class MatchSerializer(serializers.Serializer):
+    domain = serializers.CharField()
+    kind = serializers.CharField()
+    field = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    rule = serializers.CharField()
+
+
+class ScreeningSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    policy_version = serializers.IntegerField()
+    matches = MatchSerializer(many=True)
+
+
+class RouteSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    required_approvals = serializers.IntegerField()
+    specialist_domains = serializers.ListField(child=serializers.CharField())
+    decided_by = serializers.CharField()
+    sla_due_at = serializers.DateTimeField()
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Revision
+        fields = ["number", "submitted_at", "content"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    models = serializers.ListField(source="model_names", child=serializers.CharField())
+    screening = serializers.SerializerMethodField()
+    route = serializers.SerializerMethodField()
+    revision = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+    grant = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "organization", "status", "title", "description", "domains", "audience",
+                  "models", "endpoints", "expected_requests_per_minute",
+                  "expected_monthly_tokens", "mitigations", "screening", "route", "revision",
+                  "decisions", "grant", "created_at", "updated_at"]
+
+    def _latest(self, application):
+        revisions = getattr(application, "_revisions_cache", None)
+        if revisions is None:
+            revisions = application._revisions_cache = list(application.revisions.all())
+        return revisions[-1] if revisions else None
+
+    def get_screening(self, application) -> ScreeningSerializer(allow_null=True):
+        latest = self._latest(application)
+        return latest.screening if latest else None
+
+    def get_route(self, application) -> RouteSerializer(allow_null=True):
+        latest = self._latest(application)
+        return latest.route if latest else None
+
+    def get_revision(self, application) -> int | None:
+        latest = self._latest(application)
+        return latest.number if latest else None
+
+    def get_decisions(self, application) -> list[dict]:
+        return []  # reviewer decisions arrive with the review queue
+
+    def get_grant(self, application) -> dict | None:
+        return None  # grants arrive with approvals
