@@ -39,6 +39,8 @@ NEXT_STEP = {
     "rejected": "Rejected by the reviewers; the reasons are below.",
     "withdrawn": "You withdrew it.",
 }
+ESCALATED = ("Parts of the description resemble a prohibited use, so an administrator reviews it. "
+             "An automated flag is not a verdict: a person decides.")
 ACTOR_SHOWN = {"screening": "Usage policy"}
 
 
@@ -149,7 +151,9 @@ def application_detail(request, pk):
                      if any(m["field"] == field for m in matches)],
         "declared": [(m, domains.get(m["domain"])) for m in matches if m["field"] == "domains"],
         "timeline": [(e, _who(e, request.user, application)) for e in timeline],
-        "next_step": NEXT_STEP[application.status],
+        "next_step": ESCALATED if (application.status == "in_review"
+                                   and application.route_name == "policy_escalation")
+        else NEXT_STEP[application.status],
         "missing": missing_steps(request.user),
         "editable": application.status in lifecycle.EDITABLE,
         "withdrawable": application.status in lifecycle.WITHDRAWABLE,
