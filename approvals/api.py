@@ -56,7 +56,8 @@ class ApplicationListCreateView(generics.ListAPIView):
             request.user, content.pop("organization", None))
         application = lifecycle.application_create(actor=request.user, organization=organization,
                                                     content=content)
-        return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+        return Response(ApplicationSerializer(application, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 def own_application(request, pk: int) -> Application:
@@ -72,7 +73,7 @@ class ApplicationDetailView(APIView):
     @extend_schema(responses={200: ApplicationSerializer})
     def get(self, request, pk: int):
         application = access.get_application_for(request.user, pk)
-        return Response(ApplicationSerializer(application).data)
+        return Response(ApplicationSerializer(application, context={"request": request}).data)
 
     @extend_schema(request=ApplicationInputSerializer, responses={200: ApplicationSerializer})
     def patch(self, request, pk: int):
@@ -80,7 +81,7 @@ class ApplicationDetailView(APIView):
         changes = validated(ApplicationInputSerializer, request.data, partial=True)
         application = lifecycle.application_update(actor=request.user, application=application,
                                                    changes=changes)
-        return Response(ApplicationSerializer(application).data)
+        return Response(ApplicationSerializer(application, context={"request": request}).data)
 
 
 class ApplicationSubmitView(APIView):
@@ -89,7 +90,8 @@ class ApplicationSubmitView(APIView):
         application = own_application(request, pk)
         lifecycle.application_submit(actor=request.user, application=application)
         application.refresh_from_db()
-        return Response(ApplicationSerializer(application).data, status=status.HTTP_202_ACCEPTED)
+        return Response(ApplicationSerializer(application, context={"request": request}).data,
+                        status=status.HTTP_202_ACCEPTED)
 
 
 class ApplicationWithdrawView(APIView):
@@ -97,4 +99,4 @@ class ApplicationWithdrawView(APIView):
     def post(self, request, pk: int):
         application = lifecycle.application_withdraw(actor=request.user,
                                                      application=own_application(request, pk))
-        return Response(ApplicationSerializer(application).data)
+        return Response(ApplicationSerializer(application, context={"request": request}).data)

@@ -15,7 +15,7 @@ from accounts.errors import Conflict
 from accounts.readiness import ensure_ready_to_submit
 from audit.services import record
 
-from . import policy, routing, screening
+from . import grants, policy, routing, screening
 from .models import CONTENT_FIELDS, Application, Revision
 
 log = logging.getLogger(__name__)
@@ -120,12 +120,13 @@ def application_screen(*, application_id: int) -> Application:
     revision.policy, revision.screening = current, result.as_dict()
     revision.route, revision.screened_at = route.as_dict() if route else None, timezone.now()
     revision.save()
+    application.flagged_domains = result.matched_domains
     if route is None:
         application.status = S.AUTO_REJECTED
+        application.save(update_fields=["status", "flagged_domains", "updated_at"])
     else:
-        application.status, application.route_name = S.IN_REVIEW, route.name
-        application.sla_due_at = route.sla_due_at
-    application.save(update_fields=["status", "route_name", "sla_due_at", "updated_at"])
+        application.status = S.IN_REVIEW
+        _set_route(application, route)
     record(actor=None, actor_label="screening", action="application.screened",
            target_type="application", target_id=application.pk,
            data={"status": application.status, "revision": revision.number,
@@ -133,6 +134,17 @@ def application_screen(*, application_id: int) -> Application:
                  "route": route.name if route else None,
                  "domains": result.matched_domains})
     return application
+
+
+ROUTE_FIELDS = ["route_name", "sla_due_at", "specialist_domains", "required_approvals",
+                "flagged_domains", "status", "updated_at"]
+
+
+def _set_route(application: Application, route: routing.Route) -> None:
+    application.route_name, application.sla_due_at = route.name, route.sla_due_at
+    application.specialist_domains = route.specialist_domains
+    application.required_approvals = route.required_approvals
+    application.save(update_fields=ROUTE_FIELDS)
 
 
 def texts_of(content: dict) -> dict[str, str]:
@@ -156,3 +168,55 @@ def stuck_submitted_ids(*, older_than_seconds: int) -> list[int]:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     return list(Application.objects.filter(status=S.SUBMITTED, updated_at__lt=cutoff)
                 .order_by("updated_at").values_list("pk", flat=True)[:500])
+
+
+# Reviewers' outcomes. The review queue (reviews/) decides *whether* enough has been said;
+# these functions make the move and record it.
+
+def _in_review(application: Application, action: str) -> Application:
+    application = _locked(application)
+    _require(application, {S.IN_REVIEW}, action)
+    return application
+
+
+@transaction.atomic
+def application_approve(*, actor, application: Application, terms: "grants.GrantTerms"):
+    application = _in_review(application, "approve")
+    application.status = S.APPROVED
+    application.save(update_fields=["status", "updated_at"])
+    _record(actor, application, "approved", {"revision": application.latest_revision.number})
+    return grants.grant_issue(actor=actor, application=application, terms=terms)
+
+
+@transaction.atomic
+def application_reject(*, actor, application: Application, rationale: str) -> Application:
+    application = _in_review(application, "reject")
+    application.status = S.REJECTED
+    application.save(update_fields=["status", "updated_at"])
+    _record(actor, application, "rejected", {"rationale": rationale})
+    return application
+
+
+@transaction.atomic
+def application_request_changes(*, actor, application: Application,
+                                rationale: str) -> Application:
+    application = _in_review(application, "request changes to")
+    application.status = S.CHANGES_REQUESTED
+    application.save(update_fields=["status", "updated_at"])
+    _record(actor, application, "changes_requested", {"rationale": rationale})
+    return application
+
+
+@transaction.atomic
+def application_clear_escalation(*, actor, application: Application) -> Application:
+    """An administrator found no prohibited use: the application goes on to ordinary review,
+    routed as if the prohibited clauses had not matched."""
+    application = _in_review(application, "clear the flag of")
+    if application.route_name != routing.POLICY_ESCALATION:
+        raise IllegalTransition("Only an escalated application has a flag to clear.")
+    revision = application.latest_revision
+    result = screening.Screening.from_dict(revision.screening).without_prohibited()
+    route = routing.route_for(result, submitted_at=timezone.now())
+    _set_route(application, route)
+    _record(actor, application, "escalation_cleared", {"route": route.name})
+    return application

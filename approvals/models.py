@@ -104,8 +104,11 @@ class Application(models.Model):
     expected_requests_per_minute = models.PositiveIntegerField()
     expected_monthly_tokens = models.PositiveBigIntegerField()
     mitigations = models.JSONField(default=list, blank=True)
-    # The route of the revision under review, kept here for the queue's ordering.
+    # The route of the revision under review, kept here for the queue's ordering and filters.
     route_name = models.CharField(max_length=20, blank=True)
+    flagged_domains = models.JSONField(default=list, blank=True)  # declared or detected
+    specialist_domains = models.JSONField(default=list, blank=True)
+    required_approvals = models.PositiveSmallIntegerField(default=0)
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -161,3 +164,32 @@ class Revision(models.Model):
             if stored.content != self.content or stored.screened_at is not None:
                 raise Immutable("A submitted revision and its screening never change.")
         super().save(*args, **kwargs)
+
+
+class Grant(models.Model):
+    """Production access for an approved application: what the keys minted under it may do."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT,
+                                       related_name="grant")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="grants")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    model_names = models.JSONField(default=list)
+    endpoints = models.JSONField(default=list)
+    # requests_per_minute, tokens_per_minute, monthly_tokens
+    limits = models.JSONField(default=dict)
+    conditions = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"grant {self.pk} for application {self.application_id}"

@@ -75,6 +75,18 @@ class Screening:
     def matched_domains(self) -> list[str]:
         return sorted({match.domain for match in self.matches})
 
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Screening":
+        return cls(outcome=data["outcome"], policy_version=data["policy_version"],
+                   matches=tuple(Match(**m) for m in data["matches"]))
+
+    def without_prohibited(self) -> "Screening":
+        """The screening as if no prohibited clause had matched: what a person who cleared
+        an escalation routes on."""
+        kept = tuple(m for m in self.matches if m.kind != PROHIBITED)
+        outcome = SCRUTINY if any(m.kind == EXTRA_SCRUTINY for m in kept) else CLEAR
+        return Screening(outcome=outcome, policy_version=self.policy_version, matches=kept)
+
 
 Found = tuple[str, str, Words, Occurrence]  # field, its text, its words, a rule found in it
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from . import catalogue
-from .models import Application, Audience, Domain, Revision
+from .models import Application, Audience, Domain, Grant, Revision
 
 
 class DomainSerializer(serializers.ModelSerializer):
@@ -105,6 +105,14 @@ class RevisionSerializer(serializers.ModelSerializer):
         fields = ["number", "submitted_at", "content"]
 
 
+class GrantSerializer(serializers.ModelSerializer):
+    models = serializers.ListField(source="model_names", child=serializers.CharField())
+
+    class Meta:
+        model = Grant
+        fields = ["id", "status", "models", "endpoints", "limits", "conditions", "expires_at"]
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     models = serializers.ListField(source="model_names", child=serializers.CharField())
     screening = serializers.SerializerMethodField()
@@ -139,7 +147,16 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return latest.number if latest else None
 
     def get_decisions(self, application) -> list[dict]:
-        return []  # reviewer decisions arrive with the review queue
+        # Recorded by the review queue (reviews.Decision, reached by its related name so that
+        # this layer does not import the one above it). Developers never see who decided.
+        request = self.context.get("request")
+        hide = request is None or request.user.role == "developer"
+        return [{"revision": d.revision.number, "decision": d.decision,
+                 "rationale": d.rationale, "conditions": d.conditions, "clauses": d.clauses,
+                 "reviewer": "Reviewer" if hide else d.reviewer.email,
+                 "created_at": d.created_at}
+                for d in application.decisions.select_related("revision", "reviewer")]
 
-    def get_grant(self, application) -> dict | None:
-        return None  # grants arrive with approvals
+    def get_grant(self, application) -> GrantSerializer(allow_null=True):
+        grant = Grant.objects.filter(application=application).first()
+        return GrantSerializer(grant).data if grant else None

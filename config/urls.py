@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import api as accounts_api
 from approvals import api as approvals_api
 from audit import api as audit_api
+from reviews import api as reviews_api
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
@@ -26,6 +27,15 @@ api_v1 = [
          name="application-submit"),
     path("applications/<int:pk>/withdraw/", approvals_api.ApplicationWithdrawView.as_view(),
          name="application-withdraw"),
+    path("review-queue/", reviews_api.ReviewQueueView.as_view(), name="review-queue"),
+    path("review-queue/next/", reviews_api.ClaimNextView.as_view(), name="review-queue-next"),
+    path("applications/<int:pk>/claim/", reviews_api.ClaimView.as_view(), name="claim"),
+    path("applications/<int:pk>/release/", reviews_api.ReleaseView.as_view(), name="release"),
+    path("applications/<int:pk>/decisions/", reviews_api.DecisionView.as_view(),
+         name="decisions"),
+    path("applications/<int:pk>/comments/", reviews_api.CommentsView.as_view(),
+         name="comments"),
+    path("reviewer/opt-outs/", reviews_api.OptOutsView.as_view(), name="reviewer-opt-outs"),
     path("audit-events/", audit_api.AuditEventListView.as_view(), name="audit-events"),
     path("audit-events/verify/", audit_api.AuditChainVerifyView.as_view(),
          name="audit-events-verify"),

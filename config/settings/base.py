@@ -134,6 +134,8 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 3600.0},
     "sweep-submitted": {"task": "approvals.sweep_submitted", "schedule": 60.0},
+    "release-idle-claims": {"task": "reviews.release_idle_claims", "schedule": 300.0},
+    "sla-notifications": {"task": "reviews.notify_sla", "schedule": 600.0},
 }
 
 # Applications: what may be asked for, and how fast each route must be decided.
@@ -147,6 +149,12 @@ APPROVALS_SLA_HOURS = {
     "extra_scrutiny": env.int("SLA_EXTRA_SCRUTINY_HOURS", default=120),
     "policy_escalation": env.int("SLA_POLICY_ESCALATION_HOURS", default=48),
 }
+GRANT_LIFETIME_DAYS = env.int("GRANT_LIFETIME_DAYS", default=365)
+GRANT_TOKEN_BURST = env.int("GRANT_TOKEN_BURST", default=10)  # tokens/min over the monthly average
+# Reviews: a claim idle this long is released; reviewers hear of items this close to their SLA.
+REVIEW_CLAIM_IDLE_MINUTES = env.int("REVIEW_CLAIM_IDLE_MINUTES", default=60)
+REVIEW_SLA_WARNING_HOURS = env.int("REVIEW_SLA_WARNING_HOURS", default=12)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # An application still `submitted` this long after its submit is screened by the sweep.
 APPROVALS_SWEEP_AFTER_SECONDS = env.int("APPROVALS_SWEEP_AFTER_SECONDS", default=30)
 

@@ -1,0 +1,89 @@
+"""Grants: the production access an approved application receives, and its terms."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.errors import InvalidInput
+from audit.services import record
+
+from .models import Application, Grant
+
+LIMIT_NAMES = ("requests_per_minute", "tokens_per_minute", "monthly_tokens")
+GENERAL_CONDITION = ("The key may be used only for the use case approved; widening it is a new "
+                     "application that is reviewed again.")
+
+
+@dataclass(frozen=True)
+class GrantTerms:
+    models: list[str]
+    endpoints: list[str]
+    limits: dict[str, int]
+    conditions: list[str] = field(default_factory=list)
+
+
+def requested_terms(application: Application) -> GrantTerms:
+    """What the application asked for. Tokens per minute is not asked for: it is the average
+    monthly rate times a burst allowance (settings.GRANT_TOKEN_BURST)."""
+    average = application.expected_monthly_tokens / (30 * 24 * 60)
+    return GrantTerms(
+        models=list(application.model_names), endpoints=list(application.endpoints),
+        limits={"requests_per_minute": application.expected_requests_per_minute,
+                "tokens_per_minute": math.ceil(average * settings.GRANT_TOKEN_BURST),
+                "monthly_tokens": application.expected_monthly_tokens})
+
+
+def narrowed(application: Application, *, models=None, endpoints=None, limits=None,
+             conditions=()) -> GrantTerms:
+    """A reviewer's terms: within what the application asked for, never wider (400 naming
+    the field otherwise). Anything not given stays as asked."""
+    asked = requested_terms(application)
+    errors = {}
+    wider_models = sorted(set(models or ()) - set(asked.models))
+    if wider_models:
+        errors["models"] = [f"Not asked for: {', '.join(wider_models)}."]
+    wider_endpoints = sorted(set(endpoints or ()) - set(asked.endpoints))
+    if wider_endpoints:
+        errors["endpoints"] = [f"Not asked for: {', '.join(wider_endpoints)}."]
+    limits = {**asked.limits, **{k: v for k, v in (limits or {}).items() if v is not None}}
+    wider_limits = [k for k in LIMIT_NAMES if limits[k] > asked.limits[k]]
+    if wider_limits:
+        errors["limits"] = [f"{k} may not exceed {asked.limits[k]}." for k in wider_limits]
+    if models == [] or endpoints == []:
+        errors.setdefault("models" if models == [] else "endpoints", ["Keep at least one."])
+    if errors:
+        raise InvalidInput("The terms are wider than the application asked for.",
+                           code="wider_than_asked", extra=errors)
+    return GrantTerms(models=list(models or asked.models),
+                      endpoints=list(endpoints or asked.endpoints),
+                      limits={k: limits[k] for k in LIMIT_NAMES}, conditions=list(conditions))
+
+
+def combined(all_terms: list[GrantTerms]) -> GrantTerms:
+    """Every approval's narrowing applies: the intersection of scopes, the least of each
+    limit, and every condition (the general one first)."""
+    first = all_terms[0]
+    models = [m for m in first.models if all(m in t.models for t in all_terms)]
+    endpoints = [e for e in first.endpoints if all(e in t.endpoints for t in all_terms)]
+    limits = {k: min(t.limits[k] for t in all_terms) for k in LIMIT_NAMES}
+    conditions = [GENERAL_CONDITION]
+    for terms in all_terms:
+        conditions += [c for c in terms.conditions if c not in conditions]
+    return GrantTerms(models=models, endpoints=endpoints, limits=limits, conditions=conditions)
+
+
+def grant_issue(*, actor, application: Application, terms: GrantTerms) -> Grant:
+    """Called inside the approval's transaction (approvals.lifecycle.application_approve)."""
+    grant = Grant.objects.create(
+        application=application, organization=application.organization,
+        model_names=terms.models, endpoints=terms.endpoints, limits=terms.limits,
+        conditions=terms.conditions,
+        expires_at=timezone.now() + timedelta(days=settings.GRANT_LIFETIME_DAYS))
+    record(actor=actor, action="grant.issued", target_type="grant", target_id=grant.pk,
+           data={"application": application.pk, "models": terms.models,
+                 "endpoints": terms.endpoints, "limits": terms.limits,
+                 "conditions": terms.conditions, "expires_at": grant.expires_at})
+    return grant

@@ -1,0 +1,30 @@
+from django.db import transaction
+
+from accounts.errors import InvalidInput
+from approvals.models import Application
+from audit.services import record
+
+from .models import Comment
+
+BODY_MAX = 5000
+
+
+@transaction.atomic
+def comment_add(*, author, application: Application, body: str) -> Comment:
+    """The caller has checked that the author may see the application (approvals.access)."""
+    body = body.strip()
+    if not body or len(body) > BODY_MAX:
+        raise InvalidInput("A comment needs 1 to 5000 characters.", code="invalid",
+                           extra={"body": [f"Write 1 to {BODY_MAX} characters."]})
+    comment = Comment.objects.create(application=application, author=author, body=body)
+    record(actor=author, action="comment.added", target_type="application",
+           target_id=application.pk, data={"comment": comment.pk})
+    return comment
+
+
+def shown_author(comment: Comment, viewer) -> str:
+    """Applicants see "Reviewer", never a reviewer's identity."""
+    members = comment.application.organization.memberships
+    if viewer.role == "developer" and not members.filter(user_id=comment.author_id).exists():
+        return "Reviewer"
+    return comment.author.email
