@@ -46,7 +46,7 @@ def test_a_reviewer_never_sees_their_own_organizations_applications(api, in_revi
     application = in_review()
     assert ids(api(insider).get(Q)) == []
     response = api(insider).post(url(application, "claim/"))
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403 and response.json()["code"] == "own_organization"
 
 
 def test_opted_out_domains_are_not_shown(api, reviewer, in_review):
