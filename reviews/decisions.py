@@ -8,7 +8,7 @@ All of it is checked here, under the application's row lock, whoever calls.
 from django.db import IntegrityError, transaction
 
 from accounts.errors import Conflict, InvalidInput, NotAllowed
-from approvals import grants, lifecycle
+from approvals import grants, lifecycle, policy
 from approvals.models import Application
 from approvals.routing import POLICY_ESCALATION
 from audit.services import record
@@ -48,6 +48,10 @@ def _decide(*, reviewer, application_id, decision, rationale, conditions, clause
     if decision in (K.REJECT, K.REQUEST_CHANGES) and not rationale:
         raise InvalidInput("Say why.", code="rationale_required",
                            extra={"rationale": ["Required to reject or request changes."]})
+    unknown = sorted(set(clauses) - set(policy.current_domains().values_list("slug", flat=True)))
+    if unknown:
+        raise InvalidInput("Cite clauses of the usage policy.", code="unknown_clause",
+                           extra={"clauses": [f"Unknown: {', '.join(unknown)}."]})
     approvals = list(Decision.objects.filter(revision=revision, decision=K.APPROVE))
     terms = None
     if decision == K.APPROVE:

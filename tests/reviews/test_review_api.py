@@ -161,6 +161,7 @@ def test_deciding_needs_the_claim(api, reviewer, in_review):
     ({"decision": "reject"}, "rationale"),
     ({"decision": "request_changes", "rationale": "  "}, "rationale"),
     ({"decision": "maybe"}, "decision"),
+    ({"decision": "reject", "rationale": "No", "clauses": ["made-up"]}, "clauses"),
     ({"decision": "approve", "limits": {"requests_per_minute": -1}}, "limits"),
 ])
 def test_bad_decisions_are_a_400_naming_the_field(api, reviewer, in_review, body, field):
