@@ -38,6 +38,8 @@ class Decision(models.Model):
     limits = models.JSONField(default=dict, blank=True)
     as_specialist = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set once the applicant's mail went out: the outbox mark the sweep looks for.
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

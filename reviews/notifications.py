@@ -56,9 +56,8 @@ def review_link(application_id: int) -> str:
 # Publishing and sending.
 
 def _publish(task, object_id: int) -> None:
-    """Never raises or hangs (CELERY_BROKER_* bound the connection). Unlike screening there is
-    no sweep behind a lost decision mail: the decision has no "mailed" mark to sweep by, so
-    the id is logged for an operator to run the task by hand."""
+    """Never raises or hangs (CELERY_BROKER_* bound the connection). A decision mail lost to
+    a broker outage is sent by decision_mail_sweep (Decision.mailed_at is the outbox mark)."""
     try:
         task.apply_async(args=[object_id], retry=False)
     except Exception:  # any broker failure, or in eager mode the task's own, after retries
@@ -78,6 +77,7 @@ def _send(template: str, subject: str, context: dict, recipients: list[str]) -> 
         messages.append(message)
     if messages:
         get_connection().send_messages(messages)
+    return len(messages)
     return len(messages)
 
 
@@ -99,11 +99,25 @@ def send_decision_mail(decision_id: int) -> int:
     """Mails every active developer of the applicant organization; returns how many."""
     decision = (Decision.objects.select_related("application")
                 .filter(pk=decision_id).first())
-    if decision is None:
-        return 0
+    if decision is None or decision.mailed_at is not None:
+        return 0  # a redelivered or repeated task sends nothing twice
     context = decision_context(decision)
     subject = _subject(OUTCOMES[context["outcome"]].capitalize(), decision.application)
-    return _send("decision", subject, context, _applicants(decision.application))
+    sent = _send("decision", subject, context, _applicants(decision.application))
+    Decision.objects.filter(pk=decision.pk, mailed_at__isnull=True).update(mailed_at=timezone.now())
+    return sent
+
+
+def decision_mail_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Publishes again the decision mails not sent yet (their task was lost, or never left
+    because the broker was down); returns how many."""
+    now = timezone.now()
+    pending = list(Decision.objects.filter(
+        mailed_at__isnull=True, created_at__lt=now - older_than,
+        created_at__gt=now - timedelta(days=7)).values_list("pk", flat=True)[:500])
+    for decision_id in pending:
+        enqueue_decision_mail(decision_id)
+    return len(pending)
 
 
 def _applicants(application: Application) -> list[str]:

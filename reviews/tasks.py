@@ -34,3 +34,9 @@ def notify_sla() -> dict[str, int]:
 def release_idle_claims() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): releases claims idle past REVIEW_CLAIM_IDLE_MINUTES."""
     return claims.release_idle()
+
+
+@shared_task(name="reviews.sweep_decision_mail")
+def sweep_decision_mail() -> int:
+    """Periodic: decision mails that never went out are sent."""
+    return notifications.decision_mail_sweep()

@@ -136,6 +136,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-submitted": {"task": "approvals.sweep_submitted", "schedule": 60.0},
     "release-idle-claims": {"task": "reviews.release_idle_claims", "schedule": 300.0},
     "sla-notifications": {"task": "reviews.notify_sla", "schedule": 600.0},
+    "sweep-decision-mail": {"task": "reviews.sweep_decision_mail", "schedule": 300.0},
 }
 
 # Applications: what may be asked for, and how fast each route must be decided.

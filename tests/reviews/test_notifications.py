@@ -229,6 +229,14 @@ def test_a_broker_outage_does_not_break_the_decision(
     assert AuditEvent.objects.filter(action="decision.reject").count() == 1
     assert mailoutbox == []
     assert f"reviews.send_decision_mail({made.pk})" in caplog.text
+    # Once the broker is back, the sweep sends what never went out, and only once.
+    made.refresh_from_db()
+    assert made.mailed_at is None
+    assert notifications.decision_mail_sweep(older_than=timedelta(0)) == 1
+    assert len(mailoutbox) == 1 and "Rejected" in mailoutbox[0].subject
+    assert notifications.decision_mail_sweep(older_than=timedelta(0)) == 0
+    notifications.send_decision_mail(made.pk)  # a redelivered task
+    assert len(mailoutbox) == 1
 
 
 def test_a_mail_server_failure_is_retried_until_the_mail_goes_out(
