@@ -17,7 +17,7 @@ from audit.models import AuditEvent
 
 from . import access, catalogue, evidence, lifecycle, policy
 from .api import validated
-from .models import DomainKind
+from .models import DomainKind, Grant
 from .serializers import ApplicationInputSerializer
 
 COMMON_MITIGATIONS = [
@@ -143,7 +143,15 @@ def application_detail(request, pk):
     domains = {d.slug: d for d in policy.current_domains()}
     timeline = AuditEvent.objects.filter(target_type="application",
                                          target_id=str(application.pk)).order_by("id")
+    members = set(application.organization.memberships.values_list("user_id", flat=True))
     return render(request, "portal/applications/detail.html", {
+        # Decisions and comments through their reverse relations: approvals does not import
+        # reviews. Applicants see "Reviewer", never a reviewer's identity.
+        "decisions": application.decisions.select_related("revision"),
+        "grant": Grant.objects.filter(application=application).first(),
+        "comments": [(c, "You" if c.author_id == request.user.pk
+                      else c.author.email if c.author_id in members else "Reviewer")
+                     for c in application.comments.select_related("author")],
         "application": application, "revision": revision, "screening": screening,
         "route": revision.route if revision else None,
         "evidence": [(field, evidence.pieces(text, matches, field))
