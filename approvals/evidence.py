@@ -33,3 +33,9 @@ def pieces(text: str, matches: list[dict], field: str) -> list[Piece]:
     if cursor < len(text):
         out.append(Piece(text[cursor:]))
     return out
+
+
+def by_field(texts: dict[str, str], matches: list[dict]) -> list[tuple[str, list[Piece]]]:
+    """Each field that has evidence, cut into pieces; fields without a match are left out."""
+    return [(field, pieces(text, matches, field)) for field, text in texts.items()
+            if any(m["field"] == field for m in matches)]

@@ -41,6 +41,16 @@ NEXT_STEP = {
 }
 ESCALATED = ("Parts of the description resemble a prohibited use, so an administrator reviews it. "
              "An automated flag is not a verdict: a person decides.")
+# What the applicant's timeline shows of each event; claims and comments are left out.
+TIMELINE_LABELS = {
+    "application.created": "Created", "application.updated": "Edited",
+    "application.submitted": "Submitted", "application.screened": "Screened",
+    "application.withdrawn": "Withdrawn", "decision.approve": "Approval recorded",
+    "decision.reject": "Rejection recorded", "decision.request_changes": "Changes requested",
+    "application.escalation_cleared": "Policy flag cleared by an administrator",
+    "application.approved": "Approved: production access granted",
+    "application.rejected": "Rejected", "application.changes_requested": "Sent back for changes",
+}
 ACTOR_SHOWN = {"screening": "Usage policy"}
 
 
@@ -154,11 +164,10 @@ def application_detail(request, pk):
                      for c in application.comments.select_related("author")],
         "application": application, "revision": revision, "screening": screening,
         "route": revision.route if revision else None,
-        "evidence": [(field, evidence.pieces(text, matches, field))
-                     for field, text in texts.items()
-                     if any(m["field"] == field for m in matches)],
+        "evidence": evidence.by_field(texts, matches),
         "declared": [(m, domains.get(m["domain"])) for m in matches if m["field"] == "domains"],
-        "timeline": [(e, _who(e, request.user, application)) for e in timeline],
+        "timeline": [(e, TIMELINE_LABELS[e.action], _who(e, request.user, application))
+                     for e in timeline if e.action in TIMELINE_LABELS],
         "next_step": ESCALATED if (application.status == "in_review"
                                    and application.route_name == "policy_escalation")
         else NEXT_STEP[application.status],

@@ -260,9 +260,7 @@ def _page_context(request, application, revision) -> dict:
     return {
         "content": revision.content if revision else {},
         "screening": screening,
-        "evidence": [(field, evidence.pieces(text, matches, field))
-                     for field, text in texts.items()
-                     if any(m["field"] == field for m in matches)],
+        "evidence": evidence.by_field(texts, matches),
         "matched_domains": _matched_domains(application, revision),
         "previous": previous,
         "changes": [_change_shown(c) for c in changes],

@@ -40,3 +40,18 @@ def test_the_form_keeps_input_and_names_errors(client, dev_a):
     page = response.content.decode()
     assert 'value="Kept"' in page and 'href="#field-description"' in page
     assert not Application.objects.exists()
+
+
+def test_the_applicants_timeline_names_steps_and_hides_reviewers_and_claims(
+        client, dev_a, reviewer, application, django_capture_on_commit_callbacks):
+    from reviews import claims, decisions
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.application_submit(actor=dev_a, application=application)
+    application.refresh_from_db()
+    claims.claim(reviewer=reviewer, application=application)
+    decisions.decide(reviewer=reviewer, application=application, decision="approve")
+    client.force_login(dev_a)
+    page = client.get(f"/portal/applications/{application.pk}/").content.decode()
+    assert "Approved: production access granted" in page and "Screened" in page
+    assert 'data-action="claim.taken"' not in page
+    assert reviewer.email not in page and "Reviewer · Approval recorded" in page
