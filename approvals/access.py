@@ -6,7 +6,7 @@ from accounts.access import organizations_visible_to
 from accounts.errors import InvalidInput
 from accounts.models import Role
 
-from .models import Application
+from .models import Application, Grant, ProductionKey
 
 
 def applications_visible_to(user):
@@ -39,3 +39,22 @@ def organization_for_new_application(user, organization_id=None):
         raise InvalidInput("Name the organization this application is for.",
                            code="organization_required", extra={"field": "organization"})
     return organizations.get()
+
+
+def grants_visible_to(user):
+    if not (user.is_authenticated and user.is_active):
+        return Grant.objects.none()
+    if user.role == Role.ADMIN:
+        return Grant.objects.all()
+    if user.role == Role.DEVELOPER:
+        return Grant.objects.filter(organization__in=organizations_visible_to(user))
+    return Grant.objects.none()
+
+
+def get_grant_for(user, pk) -> Grant:
+    return get_object_or_404(grants_visible_to(user).select_related("organization"), pk=pk)
+
+
+def get_key_for(user, pk) -> ProductionKey:
+    return get_object_or_404(ProductionKey.objects.filter(grant__in=grants_visible_to(user))
+                             .select_related("grant__organization"), pk=pk)

@@ -193,3 +193,45 @@ class Grant(models.Model):
 
     def __str__(self):
         return f"grant {self.pk} for application {self.application_id}"
+
+
+class ProductionKey(models.Model):
+    """A key under a grant. Only the SHA-256 digest of its secret is stored."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="keys")
+    key_id = models.CharField(max_length=16, unique=True)  # public: the key names its row
+    name = models.CharField(max_length=80)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when the key is rotated: it keeps working until then (the grace period).
+    expires_at = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="replaces")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_id})"
+
+
+class UsageBucket(models.Model):
+    """A grant's use in one minute, flushed from Redis: for reports and monitoring."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="usage")
+    minute = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+    tokens = models.PositiveBigIntegerField(default=0)
+    scope_denied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["grant", "minute"]
+        constraints = [models.UniqueConstraint(fields=["grant", "minute"],
+                                               name="one_bucket_per_grant_minute")]
+
+    def __str__(self):
+        return f"{self.grant_id} @ {self.minute:%Y-%m-%d %H:%M}"

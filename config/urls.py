@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from approvals import api as approvals_api
+from approvals import keys_api
 from audit import api as audit_api
 from reviews import api as reviews_api
 
@@ -27,6 +28,11 @@ api_v1 = [
          name="application-submit"),
     path("applications/<int:pk>/withdraw/", approvals_api.ApplicationWithdrawView.as_view(),
          name="application-withdraw"),
+    path("grants/<int:pk>/", keys_api.GrantDetailView.as_view(), name="grant-detail"),
+    path("grants/<int:pk>/keys/", keys_api.GrantKeysView.as_view(), name="grant-keys"),
+    path("keys/<int:pk>/revoke/", keys_api.KeyRevokeView.as_view(), name="key-revoke"),
+    path("keys/<int:pk>/rotate/", keys_api.KeyRotateView.as_view(), name="key-rotate"),
+    path("keys/verify/", keys_api.VerifyView.as_view(), name="key-verify"),
     path("review-queue/", reviews_api.ReviewQueueView.as_view(), name="review-queue"),
     path("review-queue/next/", reviews_api.ClaimNextView.as_view(), name="review-queue-next"),
     path("applications/<int:pk>/claim/", reviews_api.ClaimView.as_view(), name="claim"),

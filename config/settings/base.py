@@ -137,6 +137,8 @@ CELERY_BEAT_SCHEDULE = {
     "release-idle-claims": {"task": "reviews.release_idle_claims", "schedule": 300.0},
     "sla-notifications": {"task": "reviews.notify_sla", "schedule": 600.0},
     "sweep-decision-mail": {"task": "reviews.sweep_decision_mail", "schedule": 300.0},
+    "flush-usage": {"task": "approvals.flush_usage", "schedule": 60.0},
+    "expire-rotated-keys": {"task": "approvals.expire_rotated_keys", "schedule": 300.0},
 }
 
 # Applications: what may be asked for, and how fast each route must be decided.
@@ -150,6 +152,15 @@ APPROVALS_SLA_HOURS = {
     "extra_scrutiny": env.int("SLA_EXTRA_SCRUTINY_HOURS", default=120),
     "policy_escalation": env.int("SLA_POLICY_ESCALATION_HOURS", default=48),
 }
+# Production keys and the gateway's verify call.
+KEYS_PER_GRANT = env.int("KEYS_PER_GRANT", default=5)
+GATEWAY_REDIS_URL = env.str("GATEWAY_REDIS_URL",
+                            default=CACHES["default"]["LOCATION"]
+                            if "redis" in CACHES["default"]["BACKEND"].lower() else "")
+GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=5.0)
+# Without Redis each process admits this share of a limit (1/N): set it to the number of
+# gateway-facing processes so that together they stay within the limit.
+GATEWAY_PROCESSES = env.int("GATEWAY_PROCESSES", default=4)
 GRANT_LIFETIME_DAYS = env.int("GRANT_LIFETIME_DAYS", default=365)
 GRANT_TOKEN_BURST = env.int("GRANT_TOKEN_BURST", default=10)  # tokens/min over the monthly average
 # Reviews: a claim idle this long is released; reviewers hear of items this close to their SLA.

@@ -1,0 +1,121 @@
+"""Keys API for developers, and the gateway's verify call."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.errors import NotAllowed
+from accounts.models import Role
+from accounts.permissions import HasRole
+
+from . import access, keyformat, keys, verify
+from .keys import GRACE_PERIODS
+from .serializers import GrantSerializer
+
+
+class KeySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    prefix = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+    def get_prefix(self, key) -> str:
+        return keyformat.shown_prefix(key.key_id)
+
+
+class NewKeySerializer(KeySerializer):
+    key = serializers.CharField(help_text="The secret. Shown in this response only.")
+
+
+class MintSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+
+
+class RotateSerializer(serializers.Serializer):
+    grace = serializers.ChoiceField(choices=list(GRACE_PERIODS), default="none")
+
+
+class VerifyRequestSerializer(serializers.Serializer):
+    key = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    model = serializers.CharField(max_length=100)
+    endpoint = serializers.CharField(max_length=200)
+    tokens = serializers.IntegerField(min_value=0, max_value=verify.MAX_TOKENS)
+
+
+class VerifyResponseSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    code = serializers.ChoiceField(choices=[verify.VALID, verify.NOT_FOUND, verify.REVOKED,
+                                            verify.EXPIRED, verify.SUSPENDED,
+                                            verify.SCOPE_DENIED, verify.RATE_LIMITED,
+                                            verify.QUOTA_EXCEEDED])
+    grant_id = serializers.IntegerField(allow_null=True)
+    organization = serializers.CharField(allow_null=True)
+    limits = serializers.DictField(allow_null=True)
+    remaining = serializers.DictField(allow_null=True)
+
+
+def _developer(request):
+    if not request.user.has_role(Role.DEVELOPER):
+        raise NotAllowed("Only the grant holder's developers manage its keys.")
+
+
+def _new_key_body(key, text) -> dict:
+    return {**KeySerializer(key).data, "key": text}
+
+
+class GrantDetailView(APIView):
+    @extend_schema(responses={200: GrantSerializer})
+    def get(self, request, pk: int):
+        return Response(GrantSerializer(access.get_grant_for(request.user, pk)).data)
+
+
+class GrantKeysView(APIView):
+    @extend_schema(responses={200: KeySerializer(many=True)})
+    def get(self, request, pk: int):
+        grant = access.get_grant_for(request.user, pk)
+        return Response(KeySerializer(grant.keys.all(), many=True).data)
+
+    @extend_schema(request=MintSerializer, responses={201: NewKeySerializer})
+    def post(self, request, pk: int):
+        grant = access.get_grant_for(request.user, pk)
+        _developer(request)
+        data = MintSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key, text = keys.key_mint(actor=request.user, grant=grant, name=data.validated_data["name"])
+        return Response(_new_key_body(key, text), status=status.HTTP_201_CREATED)
+
+
+class KeyRevokeView(APIView):
+    @extend_schema(request=None, responses={200: KeySerializer})
+    def post(self, request, pk: int):
+        key = access.get_key_for(request.user, pk)
+        return Response(KeySerializer(keys.key_revoke(actor=request.user, key=key)).data)
+
+
+class KeyRotateView(APIView):
+    @extend_schema(request=RotateSerializer, responses={201: NewKeySerializer})
+    def post(self, request, pk: int):
+        key = access.get_key_for(request.user, pk)
+        _developer(request)
+        data = RotateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new, text = keys.key_rotate(actor=request.user, key=key,
+                                    grace=data.validated_data["grace"])
+        return Response(_new_key_body(new, text), status=status.HTTP_201_CREATED)
+
+
+class VerifyView(APIView):
+    """The gateway's hot path. A malformed key is NOT_FOUND; malformed fields are a 400."""
+
+    permission_classes = [HasRole.of(Role.GATEWAY)]
+
+    @extend_schema(request=VerifyRequestSerializer, responses={200: VerifyResponseSerializer})
+    def post(self, request):
+        data = VerifyRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = verify.key_verify(**data.validated_data)
+        return Response(answer.as_dict())

@@ -1,0 +1,91 @@
+"""The gateway's question, asked on every request the provider serves: may this key call
+this model and endpoint now? The hot path: no password hashing, no database in the common
+case, two Redis round trips (the key's record, then one atomic script for every limit)."""
+
+from dataclasses import dataclass, field
+
+import redis
+
+from . import keyformat, keystore, limits
+
+VALID, NOT_FOUND, REVOKED, EXPIRED = "VALID", "NOT_FOUND", "REVOKED", "EXPIRED"
+SUSPENDED, SCOPE_DENIED = "SUSPENDED", "SCOPE_DENIED"
+RATE_LIMITED, QUOTA_EXCEEDED = "RATE_LIMITED", "QUOTA_EXCEEDED"
+MAX_TOKENS = 10**9
+
+
+@dataclass(frozen=True)
+class Answer:
+    code: str
+    grant_id: int | None = None
+    organization: str | None = None
+    limits: dict | None = None
+    remaining: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return self.code == VALID
+
+    def as_dict(self) -> dict:
+        return {"valid": self.valid, "code": self.code, "grant_id": self.grant_id,
+                "organization": self.organization, "limits": self.limits,
+                "remaining": self.remaining}
+
+
+def key_verify(*, key, model: str, endpoint: str, tokens: int) -> Answer:
+    parsed = keyformat.parse(key)
+    if parsed is None:  # garbage and typos: no lookup at all
+        return Answer(NOT_FOUND)
+    r = keystore.client()
+    try:
+        return _verify(r, parsed, model, endpoint, tokens)
+    except redis.RedisError as exc:
+        keystore.mark_down(exc)
+        return _verify(None, parsed, model, endpoint, tokens)
+
+
+def _verify(r, parsed, model, endpoint, tokens) -> Answer:
+    record = keystore.lookup(parsed.key_id) if r is not None \
+        else keystore.load_from_database(parsed.key_id)
+    if not record or not keyformat.matches(parsed.secret, record["digest"]):
+        return Answer(NOT_FOUND)
+    refusal = _status_refusal(record)
+    known = {"grant_id": record["grant_id"], "organization": record["organization"],
+             "limits": record["limits"]}
+    if refusal:
+        return Answer(refusal, **known)
+    if model not in record["models"] or endpoint not in record["endpoints"]:
+        if r is not None:
+            limits.note_scope_denied(r, grant_id=record["grant_id"])
+        return Answer(SCOPE_DENIED, **known)
+    if r is not None:
+        verdict = limits.charge(r, grant_id=record["grant_id"], key_id=parsed.key_id,
+                                limits=record["limits"], tokens=tokens)
+    else:
+        verdict = limits.local.charge(grant_id=record["grant_id"], limits=record["limits"],
+                                      tokens=tokens)
+    code = {limits.OK: VALID, limits.RATE_LIMITED: RATE_LIMITED,
+            limits.QUOTA_EXCEEDED: QUOTA_EXCEEDED}[verdict.outcome]
+    return Answer(code, remaining=_remaining(record["limits"], verdict.used), **known)
+
+
+def _status_refusal(record: dict) -> str | None:
+    now = keystore.now()
+    if record["revoked"]:
+        return REVOKED
+    if record["expires_at"] is not None and record["expires_at"] <= now:
+        return EXPIRED
+    if record["grant_status"] == "suspended":
+        return SUSPENDED
+    if record["grant_status"] in ("revoked",):
+        return REVOKED
+    if record["grant_status"] == "expired" or record["grant_expires_at"] <= now:
+        return EXPIRED
+    return None
+
+
+def _remaining(granted: dict, used: dict) -> dict:
+    return {"requests_per_minute": max(0, granted["requests_per_minute"] - used["requests"]),
+            "tokens_per_minute": max(0, granted["tokens_per_minute"] - used["tokens"]),
+            "monthly_tokens": max(0, granted["monthly_tokens"] - used["month"])}
