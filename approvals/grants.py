@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import InvalidInput
 from audit.services import record
 
+from . import keystore
 from .models import Application, Grant
 
 LIMIT_NAMES = ("requests_per_minute", "tokens_per_minute", "monthly_tokens")
@@ -86,4 +88,25 @@ def grant_issue(*, actor, application: Application, terms: GrantTerms) -> Grant:
            data={"application": application.pk, "models": terms.models,
                  "endpoints": terms.endpoints, "limits": terms.limits,
                  "conditions": terms.conditions, "expires_at": grant.expires_at})
+    return grant
+
+
+def grant_status_set(*, actor, grant: Grant, status: str, reason: str) -> Grant:
+    """Suspends, reinstates, revokes or expires a grant; every key's verifier record follows
+    as soon as the change commits."""
+    with transaction.atomic():
+        grant = Grant.objects.select_for_update().select_related("organization").get(pk=grant.pk)
+        before = grant.status
+        if before == status:
+            return grant
+        if status not in Grant.Status.values or before in (Grant.Status.REVOKED,
+                                                           Grant.Status.EXPIRED):
+            raise InvalidInput(f"A {before} grant cannot become {status}.", code="invalid_status")
+        grant.status = status
+        grant.save(update_fields=["status"])
+        record(actor=actor, action=f"grant.{status}", target_type="grant", target_id=grant.pk,
+               data={"before": {"status": before}, "after": {"status": status},
+                     "reason": reason})
+        keys = list(grant.keys.select_related("grant__organization"))
+        transaction.on_commit(lambda: keystore.publish(keys))
     return grant
