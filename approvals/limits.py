@@ -72,11 +72,21 @@ def month_used_in_database(grant_id: int, moment: datetime) -> int:
         total=Sum("tokens"))["total"] or 0
 
 
+_scripts: dict[int, object] = {}
+
+
+def _script(r):
+    """One Script object per client: it runs by EVALSHA, loading itself once."""
+    if id(r) not in _scripts:
+        _scripts[id(r)] = r.register_script(SCRIPT)
+    return _scripts[id(r)]
+
+
 def charge(r, *, grant_id: int, key_id: str, limits: dict, tokens: int) -> Verdict:
     """Admits or refuses one call in Redis; raises redis errors to the caller."""
     moment = timezone.now()
     names = bucket_names(grant_id, moment)
-    script = r.register_script(SCRIPT)
+    script = _script(r)
     keys = [names["rpm"], names["tpm"], names["month"], names["usage"], DIRTY, LAST_USED]
     args = [limits["requests_per_minute"], limits["tokens_per_minute"], limits["monthly_tokens"],
             tokens, names["bucket"], key_id, int(moment.timestamp())]

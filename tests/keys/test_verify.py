@@ -126,3 +126,17 @@ def test_hostile_input_gets_not_found_or_a_400_never_a_500(api, gateway, body):
     assert response.status_code in (200, 400)
     if response.status_code == 200:
         assert response.json()["code"] == "NOT_FOUND"
+
+
+def test_a_rotated_key_stops_at_the_end_of_its_grace_and_that_is_audited(grant, dev_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+    old, _ = keys.key_mint(actor=dev_a, grant=grant, name="server")
+    keys.key_rotate(actor=dev_a, key=old, grace="1h")
+    ProductionKey.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert keys.keys_expired_record() == 1
+    assert keys.keys_expired_record() == 0
+    assert AuditEvent.objects.filter(action="key.expired", target_id=str(old.pk)).exists()
