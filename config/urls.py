@@ -54,6 +54,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include("accounts.urls")),
     path("portal/applications/", include("approvals.urls")),
+    path("portal/grants/", include("approvals.keys_urls", namespace="grants")),
     path("reviews/", include("reviews.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

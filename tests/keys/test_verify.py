@@ -110,7 +110,7 @@ def test_eight_concurrent_clients_get_exactly_the_limit(default_policy, grant, k
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=300) | st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
                                                                 max_size=4),
