@@ -9,14 +9,13 @@ one-time token: sent twice, it mints once. Every other page shows the prefix onl
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -27,12 +26,12 @@ from accounts.models import Role
 
 from . import access, keyformat, keys
 from .keys_api import MintSerializer, RotateSerializer
-from .models import Grant, ProductionKey, UsageBucket
+from .models import Grant, ProductionKey
+from .usage import usage_context
 
 GRACE_LABELS = {"none": "no time: it stops now", "1h": "1 hour", "24h": "24 hours"}
 GRACE_CHOICES = [(grace, GRACE_LABELS[grace]) for grace in keys.GRACE_PERIODS]
 MINT_TOKENS = "grants.mint_tokens"  # session: one token per mint form shown, spent by its POST
-USAGE_DAYS = 30
 
 
 def _may_manage(user) -> bool:
@@ -78,79 +77,6 @@ def _key_rows(grant: Grant) -> list[KeyRow]:
             for k in grant.keys.all()]
 
 
-# --- the usage chart -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    requests: int
-    tokens: int
-    scope_denied: int
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    height: float
-    day: date
-    value: int
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One measure per day as SVG geometry (a 10 x 100 cell a day, stretched by CSS); the
-    template only draws it. Labels are HTML beside it, placed in percent."""
-
-    name: str  # "requests" | "tokens"
-    title: str
-    bars: list[Bar]
-    peak: int
-    total: int
-    ticks: list[tuple[float, str]]  # a week's first day: its middle in percent, label
-    DAY_WIDTH, BAR_WIDTH, HEIGHT = 10, 7, 100
-
-    @property
-    def width(self) -> int:
-        return USAGE_DAYS * self.DAY_WIDTH
-
-
-def usage_by_day(grant: Grant, today: date) -> list[Day]:
-    start = today - timedelta(days=USAGE_DAYS - 1)
-    since = datetime.combine(start, time.min, tzinfo=timezone.get_current_timezone())
-    rows = (UsageBucket.objects.filter(grant=grant, minute__gte=since)
-            .annotate(day=TruncDate("minute")).values("day")
-            .annotate(requests=Sum("requests"), tokens=Sum("tokens"),
-                      scope_denied=Sum("scope_denied")))
-    found = {row.pop("day"): row for row in rows}
-    idle = {"requests": 0, "tokens": 0, "scope_denied": 0}
-    days = [start + timedelta(days=n) for n in range(USAGE_DAYS)]
-    return [Day(d, **found.get(d, idle)) for d in days]
-
-
-def chart(days: list[Day], name: str, title: str) -> Chart:
-    values = [getattr(d, name) for d in days]
-    peak, margin = max(values), (Chart.DAY_WIDTH - Chart.BAR_WIDTH) / 2
-    bars = []
-    for n, (d, value) in enumerate(zip(days, values, strict=True)):
-        if value:  # never thinner than a hair, so a small day is not lost next to a big one
-            height = max(0.75, round(Chart.HEIGHT * value / peak, 2))
-            bars.append(Bar(n * Chart.DAY_WIDTH + margin, round(Chart.HEIGHT - height, 2),
-                            height, d.day, value))
-    ticks = [(round(100 * (n + 0.5) / len(days), 2), f"{days[n].day:%b} {days[n].day.day}")
-             for n in range(0, len(days), 7)]
-    return Chart(name, title, bars, peak, sum(values), ticks)
-
-
-def _usage(grant: Grant) -> dict:
-    days = usage_by_day(grant, timezone.localdate())
-    return {"days": days, "used_days": [d for d in days if d.requests or d.tokens
-                                         or d.scope_denied],
-            "charts": [chart(days, "requests", "Requests per day"),
-                       chart(days, "tokens", "Tokens per day")],
-            "scope_denied": sum(d.scope_denied for d in days)}
-
-
 # --- pages ---------------------------------------------------------------------------------
 
 def _mint_token(request) -> str:
@@ -171,7 +97,7 @@ def _spend_mint_token(request) -> bool:
 def _grant_page(request, grant: Grant, *, errors=None, status=200):
     may_manage, rows = _may_manage(request.user), _key_rows(grant)
     return render(request, "portal/grants/detail.html", {
-        "grant": grant, "rows": rows, "usage": _usage(grant),
+        "grant": grant, "rows": rows, "usage": usage_context(grant),
         "active_count": sum(row.revocable for row in rows), "key_cap": settings.KEYS_PER_GRANT,
         "may_manage": may_manage, "grace_choices": GRACE_CHOICES,
         "mint_token": _mint_token(request) if may_manage else "",

@@ -1,0 +1,84 @@
+"""A grant's use over the last 30 days, from the per-minute buckets flushed from Redis, and
+its bar charts as SVG geometry (templates draw them; no JavaScript)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import Grant, UsageBucket
+
+USAGE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    requests: int
+    tokens: int
+    scope_denied: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    height: float
+    day: date
+    value: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One measure per day as SVG geometry (a 10 x 100 cell a day, stretched by CSS); the
+    template only draws it. Labels are HTML beside it, placed in percent."""
+
+    name: str  # "requests" | "tokens"
+    title: str
+    bars: list[Bar]
+    peak: int
+    total: int
+    ticks: list[tuple[float, str]]  # a week's first day: its middle in percent, label
+    DAY_WIDTH, BAR_WIDTH, HEIGHT = 10, 7, 100
+
+    @property
+    def width(self) -> int:
+        return USAGE_DAYS * self.DAY_WIDTH
+
+
+def usage_by_day(grant: Grant, today: date) -> list[Day]:
+    start = today - timedelta(days=USAGE_DAYS - 1)
+    since = datetime.combine(start, time.min, tzinfo=timezone.get_current_timezone())
+    rows = (UsageBucket.objects.filter(grant=grant, minute__gte=since)
+            .annotate(day=TruncDate("minute")).values("day")
+            .annotate(requests=Sum("requests"), tokens=Sum("tokens"),
+                      scope_denied=Sum("scope_denied")))
+    found = {row.pop("day"): row for row in rows}
+    idle = {"requests": 0, "tokens": 0, "scope_denied": 0}
+    days = [start + timedelta(days=n) for n in range(USAGE_DAYS)]
+    return [Day(d, **found.get(d, idle)) for d in days]
+
+
+def chart(days: list[Day], name: str, title: str) -> Chart:
+    values = [getattr(d, name) for d in days]
+    peak, margin = max(values), (Chart.DAY_WIDTH - Chart.BAR_WIDTH) / 2
+    bars = []
+    for n, (d, value) in enumerate(zip(days, values, strict=True)):
+        if value:  # never thinner than a hair, so a small day is not lost next to a big one
+            height = max(0.75, round(Chart.HEIGHT * value / peak, 2))
+            bars.append(Bar(n * Chart.DAY_WIDTH + margin, round(Chart.HEIGHT - height, 2),
+                            height, d.day, value))
+    ticks = [(round(100 * (n + 0.5) / len(days), 2), f"{days[n].day:%b} {days[n].day.day}")
+             for n in range(0, len(days), 7)]
+    return Chart(name, title, bars, peak, sum(values), ticks)
+
+
+def usage_context(grant: Grant) -> dict:
+    days = usage_by_day(grant, timezone.localdate())
+    return {"days": days, "used_days": [d for d in days if d.requests or d.tokens
+                                         or d.scope_denied],
+            "charts": [chart(days, "requests", "Requests per day"),
+                       chart(days, "tokens", "Tokens per day")],
+            "scope_denied": sum(d.scope_denied for d in days)}
