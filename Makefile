@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint check bench-screening worker beat clean
+.PHONY: run test lint check bench-screening bench worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ check: $(VENV)/.dev
 
 bench-screening: $(VENV)/.dev
 	$(BIN)/python -m bench.screening
+
+# The gateway benchmark: gunicorn + PostgreSQL + Redis driven by wrk (Debian's `wrk`).
+bench: $(VENV)/.dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.verify
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A config worker --loglevel=info
