@@ -1,10 +1,14 @@
 """Keys API for developers, and the gateway's verify call."""
 
+import json
+
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import gateway_auth
 from accounts.errors import NotAllowed
 from accounts.models import Role
 from accounts.permissions import HasRole
@@ -109,13 +113,37 @@ class KeyRotateView(APIView):
 
 
 class VerifyView(APIView):
-    """The gateway's hot path. A malformed key is NOT_FOUND; malformed fields are a 400."""
+    """The gateway's hot path. A malformed key is NOT_FOUND; malformed fields are a 400.
+
+    `dispatch` is replaced: this view skips DRF's request wrapping, negotiation and the
+    database-backed token check (about 3.5 ms of 5.3 per call, measured by `make bench`).
+    The class stays an APIView so the OpenAPI schema documents it from `post`.
+    """
 
     permission_classes = [HasRole.of(Role.GATEWAY)]
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return _json({"detail": "Method not allowed.", "code": "method_not_allowed"}, 405)
+        caller = gateway_auth.caller(request.headers.get("Authorization", ""))
+        if caller is None:
+            return _json({"detail": "Invalid token.", "code": "authentication_failed"}, 401)
+        if caller.role != Role.GATEWAY:
+            return _json({"detail": "Only the gateway verifies keys.",
+                          "code": "permission_denied"}, 403)
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return _json({"detail": "JSON parse error.", "code": "parse_error"}, 400)
+        fields, errors = verify.request_errors(body)
+        if errors:
+            return _json(errors, 400)
+        return _json(verify.key_verify(**fields).as_dict(), 200)
+
     @extend_schema(request=VerifyRequestSerializer, responses={200: VerifyResponseSerializer})
-    def post(self, request):
-        data = VerifyRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        answer = verify.key_verify(**data.validated_data)
-        return Response(answer.as_dict())
+    def post(self, request):  # documents the contract; dispatch above serves it
+        raise NotImplementedError
+
+
+def _json(data: dict, status_code: int) -> HttpResponse:
+    return HttpResponse(json.dumps(data), status=status_code, content_type="application/json")

@@ -89,3 +89,27 @@ def _remaining(granted: dict, used: dict) -> dict:
     return {"requests_per_minute": max(0, granted["requests_per_minute"] - used["requests"]),
             "tokens_per_minute": max(0, granted["tokens_per_minute"] - used["tokens"]),
             "monthly_tokens": max(0, granted["monthly_tokens"] - used["month"])}
+
+
+def request_errors(body) -> tuple[dict, dict]:
+    """The verify request's fields, checked by hand rather than by a DRF serializer: this
+    runs on every request the provider serves. Returns (fields, errors)."""
+    if not isinstance(body, dict):
+        return {}, {"non_field_errors": ["Expected a JSON object."]}
+    errors, fields = {}, {}
+    for name, limit in (("key", 1000), ("model", 100), ("endpoint", 200)):
+        value = body.get(name)
+        if not isinstance(value, str):
+            errors[name] = ["This field is required and must be a string."]
+        elif name == "key" and len(value) > limit:
+            fields[name] = ""  # far too long to be a key: NOT_FOUND, not an error
+        elif len(value) > limit:
+            errors[name] = [f"Ensure this field has no more than {limit} characters."]
+        else:
+            fields[name] = value
+    tokens = body.get("tokens")
+    if isinstance(tokens, bool) or not isinstance(tokens, int) or not 0 <= tokens <= MAX_TOKENS:
+        errors["tokens"] = [f"A whole number from 0 to {MAX_TOKENS}."]
+    else:
+        fields["tokens"] = tokens
+    return fields, errors

@@ -157,6 +157,7 @@ KEYS_PER_GRANT = env.int("KEYS_PER_GRANT", default=5)
 GATEWAY_REDIS_URL = env.str("GATEWAY_REDIS_URL",
                             default=CACHES["default"]["LOCATION"]
                             if "redis" in CACHES["default"]["BACKEND"].lower() else "")
+GATEWAY_AUTH_CACHE_SECONDS = env.int("GATEWAY_AUTH_CACHE_SECONDS", default=10)
 GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=5.0)
 # Without Redis each process admits this share of a limit (1/N): set it to the number of
 # gateway-facing processes so that together they stay within the limit.

@@ -94,3 +94,29 @@ def test_rotation_keeps_the_old_key_for_the_grace_period_only(api, dev_a, gatewa
                                     format="json")
     assert ask(api(gateway), new["key"])["code"] == "EXPIRED"
     assert ask(api(gateway), immediate.json()["key"])["code"] == "VALID"
+
+
+def test_verify_refuses_unknown_expired_and_deactivated_gateway_tokens(api, gateway, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from accounts import services as accounts
+    settings.GATEWAY_AUTH_CACHE_SECONDS = 0
+    body = {"key": "x", "model": "m", "endpoint": "e", "tokens": 1}
+    assert api().post(VERIFY, body, format="json").status_code == 401
+    assert api().post(VERIFY, body, format="json", HTTP_AUTHORIZATION="Token nope").status_code == 401
+    client = api(gateway)
+    assert client.post(VERIFY, body, format="json").status_code == 200
+    AuthToken.objects.filter(user=gateway).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert client.post(VERIFY, body, format="json").status_code == 401
+    fresh = api(gateway)
+    accounts.active_set(actor=None, user=gateway, active=False)
+    assert fresh.post(VERIFY, body, format="json").status_code == 401
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[]", b'"text"', b'{"key": 5}'])
+def test_verify_answers_bad_bodies_with_a_400(api, gateway, raw):
+    response = api(gateway).post(VERIFY, raw, content_type="application/json")
+    assert response.status_code == 400
