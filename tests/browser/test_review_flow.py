@@ -138,6 +138,10 @@ def test_claim_and_decide_with_the_keyboard_alone(page, developer, make_account,
     assert page.evaluate("document.activeElement.textContent") == "Claim"
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement?.classList.contains('notice')")
+    # htmx settles the swapped panel a moment after the swap; keys pressed before that can
+    # land in the old panel on a loaded machine.
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
 
     tab_to(page, "#decision-approve")
     page.keyboard.press("Space")

@@ -2,7 +2,6 @@
 reviewers hear of items nearing their SLA and administrators of breaches, each once."""
 
 import html
-import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -10,7 +9,6 @@ from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connections
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -23,6 +21,7 @@ from config.celery import app
 from reviews import claims, decisions, notifications, tasks
 from reviews.models import Claim, SlaNotice
 from tests.approvals.test_applications_api import BENIGN
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 SITE = "https://review.example"
@@ -397,22 +396,6 @@ def test_the_periodic_task_releases_idle_claims_with_an_audit_event(screened, re
 
 # Two beats at once (PostgreSQL: real row locks) -------------------------------------------
 
-def at_once(*calls):
-    results, start = [None] * len(calls), threading.Barrier(len(calls))
-
-    def run(i, call):
-        try:
-            start.wait()
-            results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture

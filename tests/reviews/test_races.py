@@ -1,33 +1,12 @@
 """Races on PostgreSQL: row locks decide, not luck."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from approvals.models import Grant
 from reviews.models import Claim, Decision
+from tests.concurrency import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(*calls):
-    """Runs the calls in parallel threads released together; returns their results."""
-    results, start = [None] * len(calls), threading.Barrier(len(calls))
-
-    def run(i, call):
-        try:
-            start.wait()
-            results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_two_reviewers_claiming_at_once_get_one_200_and_one_409(default_policy, api, reviewer,
