@@ -15,13 +15,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from . import keystore
 from .models import ProductionKey, UsageBucket
 
-OK, RATE_LIMITED, QUOTA_EXCEEDED, MONTH_UNKNOWN = 0, 1, 2, -1
+OK, RATE_LIMITED, QUOTA_EXCEEDED, MONTH_UNKNOWN, STALE = 0, 1, 2, -1, -4
 
-# KEYS: rpm, tpm, month, usage bucket, dirty set, last-used hash
-# ARGV: rpm limit, tpm limit, monthly limit, tokens, bucket id, key id, now
+# KEYS: rpm, tpm, month, usage bucket, dirty set, last-used hash, the key's version
+# ARGV: rpm limit, tpm limit, monthly limit, tokens, bucket id, key id, now, version read
 SCRIPT = """
+if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[8] then return {-4, 0, 0, 0} end
 local month = redis.call('GET', KEYS[3])
 if not month then return {-1, 0, 0, 0} end
 month = tonumber(month)
@@ -82,14 +84,17 @@ def _script(r):
     return _scripts[id(r)]
 
 
-def charge(r, *, grant_id: int, key_id: str, limits: dict, tokens: int) -> Verdict:
-    """Admits or refuses one call in Redis; raises redis errors to the caller."""
+def charge(r, *, grant_id: int, key_id: str, version: str, limits: dict,
+           tokens: int) -> Verdict:
+    """Admits or refuses one call in Redis, or answers STALE (charging nothing) when the
+    key's record changed since `version` was read. Raises redis errors to the caller."""
     moment = timezone.now()
     names = bucket_names(grant_id, moment)
     script = _script(r)
-    keys = [names["rpm"], names["tpm"], names["month"], names["usage"], DIRTY, LAST_USED]
+    keys = [names["rpm"], names["tpm"], names["month"], names["usage"], DIRTY, LAST_USED,
+            keystore.version_name(key_id)]
     args = [limits["requests_per_minute"], limits["tokens_per_minute"], limits["monthly_tokens"],
-            tokens, names["bucket"], key_id, int(moment.timestamp())]
+            tokens, names["bucket"], key_id, int(moment.timestamp()), version]
     result = script(keys=keys, args=args)
     if result[0] == MONTH_UNKNOWN:
         # First call of the month, or Redis lost its counters: start from what PostgreSQL has.

@@ -46,22 +46,39 @@ def key_verify(*, key, model: str, endpoint: str, tokens: int) -> Answer:
 
 
 def _verify(r, parsed, model, endpoint, tokens) -> Answer:
-    record = keystore.lookup(parsed.key_id) if r is not None \
-        else keystore.load_from_database(parsed.key_id)
+    if r is None:
+        return _judge(None, parsed, keystore.load_from_database(parsed.key_id), None, model,
+                      endpoint, tokens)
+    record, version = keystore.lookup(r, parsed.key_id)
+    answer = _judge(r, parsed, record, version, model, endpoint, tokens)
+    if answer is STALE:  # the key or its grant changed: judge what Redis holds now
+        record, version = keystore.fetch(r, parsed.key_id)
+        answer = _judge(r, parsed, record, version, model, endpoint, tokens)
+    return Answer(NOT_FOUND) if answer is STALE else answer
+
+
+STALE = Answer("STALE")
+
+
+def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
     if not record or not keyformat.matches(parsed.secret, record["digest"]):
-        return Answer(NOT_FOUND)
-    refusal = _status_refusal(record)
+        return Answer(NOT_FOUND)  # a digest never changes: no need to confirm the copy
     known = {"grant_id": record["grant_id"], "organization": record["organization"],
              "limits": record["limits"]}
+    refusal = _status_refusal(record)
+    if refusal is None and (model not in record["models"] or endpoint not in record["endpoints"]):
+        refusal = SCOPE_DENIED
     if refusal:
-        return Answer(refusal, **known)
-    if model not in record["models"] or endpoint not in record["endpoints"]:
-        if r is not None:
+        if r is not None and not keystore.confirmed(r, parsed.key_id, version):
+            return STALE
+        if refusal == SCOPE_DENIED and r is not None:
             limits.note_scope_denied(r, grant_id=record["grant_id"])
-        return Answer(SCOPE_DENIED, **known)
+        return Answer(refusal, **known)
     if r is not None:
         verdict = limits.charge(r, grant_id=record["grant_id"], key_id=parsed.key_id,
-                                limits=record["limits"], tokens=tokens)
+                                version=version, limits=record["limits"], tokens=tokens)
+        if verdict.outcome == limits.STALE:
+            return STALE
     else:
         verdict = limits.local.charge(grant_id=record["grant_id"], limits=record["limits"],
                                       tokens=tokens)

@@ -140,3 +140,30 @@ def test_a_rotated_key_stops_at_the_end_of_its_grace_and_that_is_audited(grant, 
     assert keys.keys_expired_record() == 1
     assert keys.keys_expired_record() == 0
     assert AuditEvent.objects.filter(action="key.expired", target_id=str(old.pk)).exists()
+
+
+def test_a_repeated_valid_call_costs_one_redis_round_trip(key):
+    assert check(key).code == "VALID"  # the first call reads the record
+    r = keystore.client()
+    sent = []
+    original = r.execute_command
+
+    def counting(*args, **options):
+        sent.append(args[0])
+        return original(*args, **options)
+
+    r.execute_command = counting
+    try:
+        assert check(key).code == "VALID"
+    finally:
+        r.execute_command = original
+    assert sent == ["EVALSHA"]
+
+
+def test_a_copy_read_before_a_revocation_is_not_acted_on(grant, key, dev_a,
+                                                          django_capture_on_commit_callbacks):
+    assert check(key).code == "VALID"  # this process now holds a copy of the record
+    with django_capture_on_commit_callbacks(execute=True):
+        keys.key_revoke(actor=dev_a, key=ProductionKey.objects.get(grant=grant))
+    assert check(key).code == "REVOKED"
+    assert check(key, model="chat-large").code == "REVOKED"  # refusals confirm the copy too
