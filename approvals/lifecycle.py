@@ -16,7 +16,7 @@ from accounts.readiness import ensure_ready_to_submit
 from audit.services import record
 
 from . import grants, policy, routing, screening
-from .models import CONTENT_FIELDS, Application, Revision
+from .models import CONTENT_FIELDS, Application, Audience, Revision
 
 log = logging.getLogger(__name__)
 S = Application.Status
@@ -42,6 +42,11 @@ def _require(application: Application, allowed: set, action: str) -> None:
 
 def content_of(application: Application) -> dict:
     return {api: getattr(application, attr) for api, attr in CONTENT_FIELDS.items()}
+
+
+def content_shown(content: dict) -> dict:
+    """The content with the audience's label, for pages."""
+    return {**content, "audience_label": Audience(content["audience"]).label}
 
 
 def _record(actor, application: Application, action: str, data: dict) -> None:

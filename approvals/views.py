@@ -163,6 +163,7 @@ def application_detail(request, pk):
                       else c.author.email if c.author_id in members else "Reviewer")
                      for c in application.comments.select_related("author")],
         "application": application, "revision": revision, "screening": screening,
+        "content": lifecycle.content_shown(lifecycle.content_of(application)),
         "route": revision.route if revision else None,
         "evidence": evidence.by_field(texts, matches),
         "declared": [(m, domains.get(m["domain"])) for m in matches if m["field"] == "domains"],

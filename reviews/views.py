@@ -258,7 +258,7 @@ def _page_context(request, application, revision) -> dict:
                 if revision else None)
     changes = revisions.diff(previous.content, revision.content) if previous else []
     return {
-        "content": revision.content if revision else {},
+        "content": lifecycle.content_shown(revision.content) if revision else {},
         "screening": screening,
         "evidence": evidence.by_field(texts, matches),
         "matched_domains": _matched_domains(application, revision),
