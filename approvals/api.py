@@ -27,8 +27,10 @@ def validated(serializer_class, data, *, partial=False) -> dict:
 
 
 def with_revisions(queryset):
-    return queryset.prefetch_related(
-        Prefetch("revisions", queryset=Revision.objects.order_by("number")))
+    """What ApplicationSerializer reads, fetched for the whole page in a few queries."""
+    return queryset.select_related("grant").prefetch_related(
+        Prefetch("revisions", queryset=Revision.objects.order_by("number")),
+        "decisions__revision", "decisions__reviewer")
 
 
 class DomainListView(APIView):

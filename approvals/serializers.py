@@ -155,8 +155,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
                  "rationale": d.rationale, "conditions": d.conditions, "clauses": d.clauses,
                  "reviewer": "Reviewer" if hide else d.reviewer.email,
                  "created_at": d.created_at}
-                for d in application.decisions.select_related("revision", "reviewer")]
+                for d in application.decisions.all()]
 
     def get_grant(self, application) -> GrantSerializer(allow_null=True):
-        grant = Grant.objects.filter(application=application).first()
-        return GrantSerializer(grant).data if grant else None
+        try:
+            return GrantSerializer(application.grant).data
+        except Grant.DoesNotExist:
+            return None

@@ -242,3 +242,17 @@ def test_sla_due_time_follows_the_route(api, dev_a, submit_now, settings):
     due = Application.objects.get(pk=application_id).sla_due_at
     expected = timedelta(hours=settings.APPROVALS_SLA_HOURS["standard"])
     assert before + expected - timedelta(seconds=5) < due < timezone.now() + expected
+
+
+def test_the_list_costs_the_same_queries_for_one_application_or_many(api, dev_a, submit_now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    client = api(dev_a)
+    submit_now(client, create(client)["id"])
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL)
+    for i in range(4):
+        submit_now(client, create(client, title=f"More {i}")["id"])
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(URL).json()["count"] == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
