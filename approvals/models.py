@@ -235,3 +235,25 @@ class UsageBucket(models.Model):
 
     def __str__(self):
         return f"{self.grant_id} @ {self.minute:%Y-%m-%d %H:%M}"
+
+
+class UsageScope(models.Model):
+    """A grant's use of one model and endpoint in one day, flushed from Redis: what access
+    reviews compare with what was granted. `denied` counts scope-denied calls (names outside
+    the catalogue are kept as "(other)", so a caller cannot grow this table at will)."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="scope_usage")
+    day = models.DateField()
+    model_name = models.CharField(max_length=100)
+    endpoint = models.CharField(max_length=200)
+    requests = models.PositiveBigIntegerField(default=0)
+    tokens = models.PositiveBigIntegerField(default=0)
+    denied = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["grant", "day", "model_name", "endpoint"]
+        constraints = [models.UniqueConstraint(fields=["grant", "day", "model_name", "endpoint"],
+                                               name="one_scope_row_per_grant_day")]
+
+    def __str__(self):
+        return f"{self.grant_id} {self.model_name} {self.endpoint} @ {self.day}"

@@ -4,11 +4,11 @@ its bar charts as SVG geometry (templates draw them; no JavaScript)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Grant, UsageBucket
+from .models import Grant, UsageBucket, UsageScope
 
 USAGE_DAYS = 30
 
@@ -82,3 +82,42 @@ def usage_context(grant: Grant) -> dict:
             "charts": [chart(days, "requests", "Requests per day"),
                        chart(days, "tokens", "Tokens per day")],
             "scope_denied": sum(d.scope_denied for d in days)}
+
+
+@dataclass(frozen=True)
+class UsedInPeriod:
+    """What a grant actually used between two moments, beside what it was granted."""
+
+    models: list[str]
+    endpoints: list[str]
+    requests: int
+    tokens: int
+    peak_requests_per_minute: int
+    peak_tokens_per_minute: int
+    scope_denied: int
+    by_scope: list[dict]  # {"model", "endpoint", "requests", "tokens", "denied"}
+
+
+def used_in_period(grant: Grant, since: datetime, until: datetime) -> UsedInPeriod:
+    minutes = UsageBucket.objects.filter(grant=grant, minute__gte=since, minute__lt=until)
+    totals = minutes.aggregate(requests=Sum("requests"), tokens=Sum("tokens"),
+                               peak_requests=Max("requests"), peak_tokens=Max("tokens"),
+                               scope_denied=Sum("scope_denied"))
+    scopes = list(UsageScope.objects
+                  .filter(grant=grant, day__gte=timezone.localdate(since),
+                          day__lte=timezone.localdate(until))
+                  .values("model_name", "endpoint")
+                  .annotate(requests=Sum("requests"), tokens=Sum("tokens"),
+                            denied=Sum("denied"))
+                  .order_by("model_name", "endpoint"))
+    used = [s for s in scopes if s["requests"]]
+    return UsedInPeriod(
+        models=sorted({s["model_name"] for s in used}),
+        endpoints=sorted({s["endpoint"] for s in used}),
+        requests=totals["requests"] or 0, tokens=totals["tokens"] or 0,
+        peak_requests_per_minute=totals["peak_requests"] or 0,
+        peak_tokens_per_minute=totals["peak_tokens"] or 0,
+        scope_denied=totals["scope_denied"] or 0,
+        by_scope=[{"model": s["model_name"], "endpoint": s["endpoint"],
+                   "requests": s["requests"], "tokens": s["tokens"], "denied": s["denied"]}
+                  for s in scopes])

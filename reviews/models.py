@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from approvals.models import Application, Revision
+from approvals.models import Application, Grant, Revision
 
 
 class Claim(models.Model):
@@ -83,3 +83,115 @@ class SlaNotice(models.Model):
 
     def __str__(self):
         return f"{self.kind} notice for revision {self.revision_id}"
+
+
+class Campaign(models.Model):
+    """An access review: every grant active at its start is re-certified by its due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=120)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    due_at = models.DateTimeField(db_index=True)
+    # The usage each item shows: from period_start to the campaign's start.
+    period_start = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # When it was closed: "due" (its date came), or what an early end did with open items.
+    closed_how = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class GrantReview(models.Model):
+    """One grant to look at again: an access-review campaign's item, or a re-review opened by
+    monitoring (an anomaly flag) or by a policy change. Decided with certify, reduce or
+    revoke; a campaign item still open at the due date suspends its grant."""
+
+    class Kind(models.TextChoices):
+        CAMPAIGN = "campaign", "Access review"
+        ANOMALY = "anomaly", "Anomalous use"
+        POLICY = "policy", "Policy change"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CERTIFIED = "certified", "Certified"
+        REDUCED = "reduced", "Reduced"
+        REVOKED = "revoked", "Revoked"
+        LAPSED = "lapsed", "Not reviewed in time (grant suspended)"
+        CLOSED = "closed", "Closed without a decision"
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="reviews")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reason = models.TextField()  # why it was opened, in words for the reviewer
+    details = models.JSONField(default=dict, blank=True)  # the figures behind the reason
+    # For policy re-reviews: the policy version that screened stricter (one item per version).
+    policy_number = models.PositiveIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField(blank=True)
+    # The grant's terms before and after the decision (models, endpoints, limits).
+    outcome = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "created_at", "pk"]
+        indexes = [models.Index(fields=["status", "kind"])]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "grant"], name="one_item_per_campaign",
+                                    condition=models.Q(campaign__isnull=False)),
+            models.UniqueConstraint(fields=["grant", "policy_number"],
+                                    name="one_policy_rereview_per_version",
+                                    condition=models.Q(policy_number__isnull=False)),
+            models.UniqueConstraint(fields=["grant", "kind"], name="one_open_rereview_per_kind",
+                                    condition=models.Q(status="open", campaign__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of grant {self.grant_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class AnomalyFlag(models.Model):
+    """A finding of the monitoring task: which rule, the figures that triggered it, and the
+    re-review it opened. One per (grant, rule, window), so a repeated run adds nothing."""
+
+    class Severity(models.TextChoices):
+        WARNING = "warning", "Warning"
+        SEVERE = "severe", "Severe"
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="anomaly_flags")
+    rule = models.CharField(max_length=40)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    figures = models.JSONField(default=dict)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    suspended = models.BooleanField(default=False)  # the grant was suspended for it
+    review = models.ForeignKey(GrantReview, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="flags")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["grant", "rule", "window_start"],
+                                               name="one_flag_per_rule_and_window")]
+
+    def __str__(self):
+        return f"{self.rule} on grant {self.grant_id}"

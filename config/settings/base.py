@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "axes",
     "guardian",
     "django_htmx",
+    "django_celery_beat",
     "audit",
     "accounts",
     "approvals",
@@ -139,7 +140,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-decision-mail": {"task": "reviews.sweep_decision_mail", "schedule": 300.0},
     "flush-usage": {"task": "approvals.flush_usage", "schedule": 60.0},
     "expire-rotated-keys": {"task": "approvals.expire_rotated_keys", "schedule": 300.0},
+    "campaigns-due": {"task": "reviews.campaigns_due", "schedule": 300.0},
+    "monitor-usage": {"task": "reviews.monitor_usage", "schedule": 900.0},
+    "rescreen-grants": {"task": "reviews.rescreen_grants", "schedule": 600.0},
 }
+# Admins' schedules (e.g. a quarterly access review) live in the database: run beat with
+# django-celery-beat's scheduler, which also keeps the entries above.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Applications: what may be asked for, and how fast each route must be decided.
 APPROVALS_MODELS = env.list("APPROVALS_MODELS", default=[
@@ -167,6 +174,10 @@ GRANT_TOKEN_BURST = env.int("GRANT_TOKEN_BURST", default=10)  # tokens/min over 
 # Reviews: a claim idle this long is released; reviewers hear of items this close to their SLA.
 REVIEW_CLAIM_IDLE_MINUTES = env.int("REVIEW_CLAIM_IDLE_MINUTES", default=60)
 REVIEW_SLA_WARNING_HOURS = env.int("REVIEW_SLA_WARNING_HOURS", default=12)
+# Access reviews: the usage an item shows covers this many days before a campaign starts;
+# reviewers and admins are reminded this many hours before its due date.
+CAMPAIGN_USAGE_DAYS = env.int("CAMPAIGN_USAGE_DAYS", default=90)
+CAMPAIGN_REMINDER_HOURS = env.int("CAMPAIGN_REMINDER_HOURS", default=48)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # An application still `submitted` this long after its submit is screened by the sweep.
 APPROVALS_SWEEP_AFTER_SECONDS = env.int("APPROVALS_SWEEP_AFTER_SECONDS", default=30)
