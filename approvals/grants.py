@@ -110,3 +110,45 @@ def grant_status_set(*, actor, grant: Grant, status: str, reason: str) -> Grant:
         keys = list(grant.keys.select_related("grant__organization"))
         transaction.on_commit(lambda: keystore.publish(keys))
     return grant
+
+
+def grant_terms_reduce(*, actor, grant: Grant, models=None, endpoints=None, limits=None,
+                       reason: str) -> Grant:
+    """Narrows a grant's models, endpoints and limits (an access review's "reduce"): never
+    wider than it is (400 naming the field), at least one model and endpoint kept. Audited,
+    and every key's verifier record follows on commit."""
+    with transaction.atomic():
+        grant = Grant.objects.select_for_update().select_related("organization").get(pk=grant.pk)
+        if grant.status in (Grant.Status.REVOKED, Grant.Status.EXPIRED):
+            raise InvalidInput(f"A {grant.status} grant cannot change.", code="invalid_status")
+        errors = {}
+        models = list(grant.model_names if models is None else models)
+        endpoints = list(grant.endpoints if endpoints is None else endpoints)
+        for name, asked, granted in (("models", models, grant.model_names),
+                                     ("endpoints", endpoints, grant.endpoints)):
+            wider = sorted(set(asked) - set(granted))
+            if wider:
+                errors[name] = [f"Not granted: {', '.join(wider)}."]
+            elif not asked:
+                errors[name] = ["Keep at least one."]
+        new_limits = {**grant.limits, **{k: v for k, v in (limits or {}).items()
+                                         if v is not None}}
+        wider_limits = [k for k in LIMIT_NAMES if new_limits[k] > grant.limits[k]]
+        if wider_limits:
+            errors["limits"] = [f"{k} may not exceed {grant.limits[k]}." for k in wider_limits]
+        if errors:
+            raise InvalidInput("A reduction cannot widen the grant.", code="wider_than_granted",
+                               extra=errors)
+        before = {"models": grant.model_names, "endpoints": grant.endpoints,
+                  "limits": grant.limits}
+        grant.model_names = [m for m in grant.model_names if m in models]
+        grant.endpoints = [e for e in grant.endpoints if e in endpoints]
+        grant.limits = {k: new_limits[k] for k in LIMIT_NAMES}
+        grant.save(update_fields=["model_names", "endpoints", "limits"])
+        after = {"models": grant.model_names, "endpoints": grant.endpoints,
+                 "limits": grant.limits}
+        record(actor=actor, action="grant.reduced", target_type="grant", target_id=grant.pk,
+               data={"before": before, "after": after, "reason": reason})
+        keys = list(grant.keys.select_related("grant__organization"))
+        transaction.on_commit(lambda: keystore.publish(keys))
+    return grant

@@ -99,25 +99,35 @@ class UsedInPeriod:
 
 
 def used_in_period(grant: Grant, since: datetime, until: datetime) -> UsedInPeriod:
-    minutes = UsageBucket.objects.filter(grant=grant, minute__gte=since, minute__lt=until)
-    totals = minutes.aggregate(requests=Sum("requests"), tokens=Sum("tokens"),
-                               peak_requests=Max("requests"), peak_tokens=Max("tokens"),
-                               scope_denied=Sum("scope_denied"))
-    scopes = list(UsageScope.objects
-                  .filter(grant=grant, day__gte=timezone.localdate(since),
-                          day__lte=timezone.localdate(until))
-                  .values("model_name", "endpoint")
-                  .annotate(requests=Sum("requests"), tokens=Sum("tokens"),
-                            denied=Sum("denied"))
-                  .order_by("model_name", "endpoint"))
-    used = [s for s in scopes if s["requests"]]
-    return UsedInPeriod(
-        models=sorted({s["model_name"] for s in used}),
-        endpoints=sorted({s["endpoint"] for s in used}),
-        requests=totals["requests"] or 0, tokens=totals["tokens"] or 0,
-        peak_requests_per_minute=totals["peak_requests"] or 0,
-        peak_tokens_per_minute=totals["peak_tokens"] or 0,
-        scope_denied=totals["scope_denied"] or 0,
-        by_scope=[{"model": s["model_name"], "endpoint": s["endpoint"],
-                   "requests": s["requests"], "tokens": s["tokens"], "denied": s["denied"]}
-                  for s in scopes])
+    return used_in_period_many([grant.pk], since, until)[grant.pk]
+
+
+def used_in_period_many(grant_ids, since: datetime, until: datetime) -> dict[int, UsedInPeriod]:
+    """used_in_period for many grants in two queries (a campaign page's items)."""
+    totals = {row["grant_id"]: row for row in (
+        UsageBucket.objects.filter(grant_id__in=grant_ids, minute__gte=since, minute__lt=until)
+        .values("grant_id").annotate(all_requests=Sum("requests"), all_tokens=Sum("tokens"),
+                                     peak_requests=Max("requests"), peak_tokens=Max("tokens"),
+                                     all_denied=Sum("scope_denied")).order_by())}
+    scopes: dict[int, list[dict]] = {}
+    for row in (UsageScope.objects
+                .filter(grant_id__in=grant_ids, day__gte=timezone.localdate(since),
+                        day__lte=timezone.localdate(until))
+                .values("grant_id", "model_name", "endpoint")
+                .annotate(requests=Sum("requests"), tokens=Sum("tokens"), denied=Sum("denied"))
+                .order_by("model_name", "endpoint")):
+        scopes.setdefault(row["grant_id"], []).append(
+            {"model": row["model_name"], "endpoint": row["endpoint"],
+             "requests": row["requests"], "tokens": row["tokens"], "denied": row["denied"]})
+    found = {}
+    for grant_id in grant_ids:
+        total, by_scope = totals.get(grant_id, {}), scopes.get(grant_id, [])
+        used = [s for s in by_scope if s["requests"]]
+        found[grant_id] = UsedInPeriod(
+            models=sorted({s["model"] for s in used}),
+            endpoints=sorted({s["endpoint"] for s in used}),
+            requests=total.get("all_requests") or 0, tokens=total.get("all_tokens") or 0,
+            peak_requests_per_minute=total.get("peak_requests") or 0,
+            peak_tokens_per_minute=total.get("peak_tokens") or 0,
+            scope_denied=total.get("all_denied") or 0, by_scope=by_scope)
+    return found

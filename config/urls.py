@@ -7,6 +7,7 @@ from accounts import api as accounts_api
 from approvals import api as approvals_api
 from approvals import keys_api
 from audit import api as audit_api
+from reviews import access_api
 from reviews import api as reviews_api
 
 api_v1 = [
@@ -42,6 +43,24 @@ api_v1 = [
     path("applications/<int:pk>/comments/", reviews_api.CommentsView.as_view(),
          name="comments"),
     path("reviewer/opt-outs/", reviews_api.OptOutsView.as_view(), name="reviewer-opt-outs"),
+    path("access-reviews/", access_api.AccessReviewsView.as_view(), name="access-reviews"),
+    path("access-reviews/<int:pk>/", access_api.AccessReviewDetailView.as_view(),
+         name="access-review-detail"),
+    path("access-reviews/<int:pk>/items/", access_api.AccessReviewItemsView.as_view(),
+         name="access-review-items"),
+    path("access-reviews/<int:pk>/end/", access_api.AccessReviewEndView.as_view(),
+         name="access-review-end"),
+    path("access-review-items/", access_api.ItemsView.as_view(), name="access-review-item-list"),
+    path("access-review-items/certify/", access_api.BulkCertifyView.as_view(),
+         name="access-review-items-certify"),
+    path("access-review-items/<int:pk>/", access_api.ItemDetailView.as_view(),
+         name="access-review-item"),
+    path("access-review-items/<int:pk>/decide/", access_api.ItemDecideView.as_view(),
+         name="access-review-item-decide"),
+    path("access-review-schedules/", access_api.SchedulesView.as_view(),
+         name="access-review-schedules"),
+    path("access-review-schedules/<int:pk>/", access_api.ScheduleDetailView.as_view(),
+         name="access-review-schedule"),
     path("audit-events/", audit_api.AuditEventListView.as_view(), name="audit-events"),
     path("audit-events/verify/", audit_api.AuditChainVerifyView.as_view(),
          name="audit-events-verify"),

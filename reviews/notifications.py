@@ -41,21 +41,21 @@ LIMIT_LABELS = {"requests_per_minute": "Requests per minute",
 
 # Links: literal paths, since the reviewer's application page lives in another module.
 
-def _site(path: str) -> str:
+def site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
 def portal_link(application_id: int) -> str:
-    return _site(f"/portal/applications/{application_id}/")
+    return site(f"/portal/applications/{application_id}/")
 
 
 def review_link(application_id: int) -> str:
-    return _site(f"/reviews/applications/{application_id}/")
+    return site(f"/reviews/applications/{application_id}/")
 
 
 # Publishing and sending.
 
-def _publish(task, object_id: int) -> None:
+def publish(task, object_id: int) -> None:
     """Never raises or hangs (CELERY_BROKER_* bound the connection). A decision mail lost to
     a broker outage is sent by decision_mail_sweep (Decision.mailed_at is the outbox mark)."""
     try:
@@ -64,7 +64,14 @@ def _publish(task, object_id: int) -> None:
         log.exception("%s(%s) did not go out; run it again by hand", task.name, object_id)
 
 
-def _send(template: str, subject: str, context: dict, recipients: list[str]) -> int:
+def enqueue(task_name: str, object_id: int) -> None:
+    """Publishes the mail task of reviews/tasks.py named `task_name` for one object."""
+    from . import tasks  # here: tasks import this module
+
+    publish(getattr(tasks, task_name), object_id)
+
+
+def send(template: str, subject: str, context: dict, recipients: list[str]) -> int:
     """One message per recipient (nobody learns the others' addresses), over one connection.
     A failure raises for the task to retry, so a retry may repeat an early recipient's mail:
     at least once, never silently lost."""
@@ -77,7 +84,6 @@ def _send(template: str, subject: str, context: dict, recipients: list[str]) -> 
         messages.append(message)
     if messages:
         get_connection().send_messages(messages)
-    return len(messages)
     return len(messages)
 
 
@@ -92,7 +98,7 @@ def enqueue_decision_mail(decision_id: int) -> None:
     """Called on commit of a decision: tells the applicant (task: send_decision_mail)."""
     from .tasks import send_decision_mail  # here: tasks import this module
 
-    _publish(send_decision_mail, decision_id)
+    publish(send_decision_mail, decision_id)
 
 
 def send_decision_mail(decision_id: int) -> int:
@@ -103,7 +109,7 @@ def send_decision_mail(decision_id: int) -> int:
         return 0  # a redelivered or repeated task sends nothing twice
     context = decision_context(decision)
     subject = _subject(OUTCOMES[context["outcome"]].capitalize(), decision.application)
-    sent = _send("decision", subject, context, _applicants(decision.application))
+    sent = send("decision", subject, context, applicants(decision.application))
     Decision.objects.filter(pk=decision.pk, mailed_at__isnull=True).update(mailed_at=timezone.now())
     return sent
 
@@ -120,7 +126,7 @@ def decision_mail_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     return len(pending)
 
 
-def _applicants(application: Application) -> list[str]:
+def applicants(application: Application) -> list[str]:
     return list(User.objects.filter(
         memberships__organization_id=application.organization_id, is_active=True,
         role=Role.DEVELOPER).order_by("email").values_list("email", flat=True).distinct())
@@ -137,7 +143,7 @@ def decision_context(decision: Decision) -> dict:
     if grant is not None:
         context["conditions"] = list(grant.conditions)  # every approval's, the general first
         context["grant"] = {"models": grant.model_names, "endpoints": grant.endpoints,
-                            "limits": _limits(grant.limits), "expires_at": grant.expires_at}
+                            "limits": limits_shown(grant.limits), "expires_at": grant.expires_at}
     return context
 
 
@@ -163,7 +169,7 @@ def _clauses(decision: Decision) -> list[dict]:
     return [{"slug": slug, "name": names.get(slug, slug)} for slug in decision.clauses]
 
 
-def _limits(limits: dict) -> list[tuple[str, str]]:
+def limits_shown(limits: dict) -> list[tuple[str, str]]:
     return [(label, f"{limits[name]:,}") for name, label in LIMIT_LABELS.items()
             if name in limits]
 
@@ -223,7 +229,7 @@ def _notice(*, application_id: int, kind: str, window: Q) -> bool:
 def enqueue_sla_mail(notice_id: int) -> None:
     from .tasks import send_sla_mail  # here: tasks import this module
 
-    _publish(send_sla_mail, notice_id)
+    publish(send_sla_mail, notice_id)
 
 
 def send_sla_mail(notice_id: int) -> int:
@@ -237,10 +243,10 @@ def send_sla_mail(notice_id: int) -> int:
     if application.status != IN_REVIEW or application.latest_revision != notice.revision:
         return 0
     if notice.kind == NEARING:
-        return _send("sla_nearing", _subject("Review due soon", application),
+        return send("sla_nearing", _subject("Review due soon", application),
                      _sla_context(application), _reviewers_to_warn(application))
-    return _send("sla_breached", _subject("Review overdue", application),
-                 _sla_context(application), _admins())
+    return send("sla_breached", _subject("Review overdue", application),
+                 _sla_context(application), admins())
 
 
 def _reviewers_to_warn(application: Application) -> list[str]:
@@ -255,7 +261,7 @@ def _reviewers_to_warn(application: Application) -> list[str]:
     ) is None]
 
 
-def _admins() -> list[str]:
+def admins() -> list[str]:
     return list(User.objects.filter(is_active=True, role=Role.ADMIN)
                 .order_by("email").values_list("email", flat=True))
 
@@ -268,4 +274,4 @@ def _sla_context(application: Application) -> dict:
             "flagged_domains": application.flagged_domains,
             "sla_due_at": application.sla_due_at,
             "claimed_by": held.reviewer.email if held else "",
-            "link": review_link(application.pk), "queue_link": _site("/reviews/")}
+            "link": review_link(application.pk), "queue_link": site("/reviews/")}

@@ -5,7 +5,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import claims, notifications
+from . import campaign_mail, campaigns, claims, notifications
 
 # A mail server that is down or refusing for a while is retried with backoff, five times at
 # most; anything else (a bug, a template error) fails at once instead of repeating.
@@ -40,3 +40,33 @@ def release_idle_claims() -> int:
 def sweep_decision_mail() -> int:
     """Periodic: decision mails that never went out are sent."""
     return notifications.decision_mail_sweep()
+
+
+# Access reviews (reviews/campaigns.py, reviews/campaign_mail.py).
+
+@shared_task(name="reviews.campaigns_due")
+def campaigns_due() -> dict[str, int]:
+    """Periodic: reminders before due dates, then the campaigns whose due date passed."""
+    return {"reminded": campaigns.campaign_remind(), "lapsed": campaigns.campaign_close_due()}
+
+
+@shared_task(name=campaigns.START_TASK)
+def start_scheduled_campaign(name: str, due_days: int) -> int:
+    """Run by beat from an administrator's schedule (django-celery-beat)."""
+    return campaigns.scheduled_start(name=name, due_days=due_days).pk
+
+
+@shared_task(name="reviews.send_grant_review_mail", **MAIL_RETRY)
+def send_grant_review_mail(item_id: int) -> int:
+    return campaign_mail.send_grant_review_mail(item_id)
+
+
+@shared_task(name="reviews.send_campaign_reminder_mail", **MAIL_RETRY)
+def send_campaign_reminder_mail(campaign_id: int) -> int:
+    return campaign_mail.send_campaign_reminder_mail(campaign_id)
+
+
+@shared_task(name="reviews.send_campaign_closed_mail", **MAIL_RETRY)
+def send_campaign_closed_mail(campaign_id: int) -> int:
+    return campaign_mail.send_campaign_closed_mail(campaign_id)
+

@@ -178,6 +178,8 @@ REVIEW_SLA_WARNING_HOURS = env.int("REVIEW_SLA_WARNING_HOURS", default=12)
 # reviewers and admins are reminded this many hours before its due date.
 CAMPAIGN_USAGE_DAYS = env.int("CAMPAIGN_USAGE_DAYS", default=90)
 CAMPAIGN_REMINDER_HOURS = env.int("CAMPAIGN_REMINDER_HOURS", default=48)
+# "Reduce to what was used" leaves this much room above the peak seen.
+CAMPAIGN_REDUCE_HEADROOM = env.float("CAMPAIGN_REDUCE_HEADROOM", default=1.5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # An application still `submitted` this long after its submit is screened by the sweep.
 APPROVALS_SWEEP_AFTER_SECONDS = env.int("APPROVALS_SWEEP_AFTER_SECONDS", default=30)
