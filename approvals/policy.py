@@ -39,6 +39,22 @@ def compiled(policy: PolicyVersion) -> screening.CompiledPolicy:
     return _compiled(policy.pk, policy.number)
 
 
+def compiled_draft(policy: PolicyVersion) -> screening.CompiledPolicy:
+    """A draft compiled for a simulation, never cached: a draft may still be edited.
+    Conflict for a published version (simulate drafts only); InvalidInput when its rules do
+    not compile."""
+    if policy.is_published:
+        raise Conflict(f"Policy v{policy.number} is published; only a draft is simulated.",
+                       code="not_a_draft")
+    try:
+        return screening.compile_policy(policy.number, [
+            screening.DomainSpec(slug=d.slug, name=d.name, kind=d.kind, rules=d.rules)
+            for d in Domain.objects.filter(policy=policy)])
+    except RuleError as exc:
+        raise InvalidInput(f"The draft's screening rules are invalid: {exc}",
+                           code="invalid_rules") from exc
+
+
 @transaction.atomic
 def policy_draft_create(*, actor) -> PolicyVersion:
     """A new draft, a copy of the current published version, for administrators to edit."""

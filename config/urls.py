@@ -7,7 +7,7 @@ from accounts import api as accounts_api
 from approvals import api as approvals_api
 from approvals import keys_api
 from audit import api as audit_api
-from reviews import access_api
+from reviews import access_api, policy_api
 from reviews import api as reviews_api
 
 api_v1 = [
@@ -21,6 +21,12 @@ api_v1 = [
     path("organizations/<int:pk>/", accounts_api.OrganizationDetailView.as_view(),
          name="organization-detail"),
     path("domains/", approvals_api.DomainListView.as_view(), name="domains"),
+    path("policy-versions/", policy_api.PolicyVersionListView.as_view(),
+         name="policy-versions"),
+    path("policy-versions/<int:number>/simulate/", policy_api.PolicySimulateView.as_view(),
+         name="policy-version-simulate"),
+    path("policy-versions/<int:number>/publish/", policy_api.PolicyPublishView.as_view(),
+         name="policy-version-publish"),
     path("applications/", approvals_api.ApplicationListCreateView.as_view(),
          name="applications"),
     path("applications/<int:pk>/", approvals_api.ApplicationDetailView.as_view(),
@@ -74,6 +80,7 @@ urlpatterns = [
     path("portal/", include("accounts.urls")),
     path("portal/applications/", include("approvals.urls")),
     path("portal/grants/", include("approvals.keys_urls", namespace="grants")),
+    path("reviews/policy/", include("reviews.policy_urls")),
     path("reviews/", include("reviews.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

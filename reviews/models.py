@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from approvals.models import Application, Grant, Revision
+from approvals.models import Application, Grant, PolicyVersion, Revision
 
 
 class Claim(models.Model):
@@ -195,3 +195,27 @@ class AnomalyFlag(models.Model):
 
     def __str__(self):
         return f"{self.rule} on grant {self.grant_id}"
+
+
+class PolicyRescreen(models.Model):
+    """That the active grants were re-screened under a published policy version (or that a
+    later version's run covered it: superseded_by). The sweep looks for the current version's
+    row; its lock makes two runs for one version impossible."""
+
+    policy = models.OneToOneField(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    # The version it was compared with: the last one re-screened before it.
+    baseline_number = models.PositiveIntegerField(null=True, blank=True)
+    superseded_by = models.PositiveIntegerField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-policy__number"]
+
+    def __str__(self):
+        return f"re-screen for policy {self.policy_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.finished_at is not None

@@ -5,7 +5,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import campaign_mail, campaigns, claims, notifications
+from . import campaign_mail, campaigns, claims, notifications, policy_changes
 
 # A mail server that is down or refusing for a while is retried with backoff, five times at
 # most; anything else (a bug, a template error) fails at once instead of repeating.
@@ -70,3 +70,13 @@ def send_campaign_reminder_mail(campaign_id: int) -> int:
 def send_campaign_closed_mail(campaign_id: int) -> int:
     return campaign_mail.send_campaign_closed_mail(campaign_id)
 
+
+# Policy changes (reviews/policy_changes.py).
+
+@shared_task(name="reviews.rescreen_grants", acks_late=True)
+def rescreen_grants() -> dict:
+    """On commit of a publication, and periodically (so that publications made elsewhere,
+    e.g. on the admin site, are caught): re-screens the active grants under the current
+    policy unless that was done. Takes no id: the latest version's run covers older ones."""
+    run = policy_changes.rescreen_pending()
+    return {"policy": run.policy.number, **run.counts}
