@@ -231,6 +231,10 @@ def item_decide(*, reviewer, item: GrantReview, decision: str, rationale: str = 
                 grant = grant_terms.grant_terms_reduce(actor=reviewer, grant=grant,
                                                        models=models, endpoints=endpoints,
                                                        limits=limits, reason=reason)
+                if {**_terms(grant), "status": None} == {**before, "status": None}:
+                    raise InvalidInput("That reduction changes nothing: certify instead.",
+                                       code="nothing_to_reduce", extra={"limits": [
+                                           "Narrow models, endpoints or a limit."]})
             if grant.status == Grant.Status.SUSPENDED and _reinstates(item):
                 grant = grant_terms.grant_status_set(actor=reviewer, grant=grant,
                                                      status="active", reason=reason)

@@ -1,0 +1,89 @@
+"""The access-review pages without a browser: who may see them, bad input, the outcomes."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from reviews import campaigns
+from reviews.models import Campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def started(admin):
+    return campaigns.campaign_start(actor=admin, name="Q4",
+                                    due_at=timezone.now() + timedelta(days=14))
+
+
+def test_developers_may_not_see_access_reviews(client, dev_a, approved, admin):
+    item = started(admin).items.first() if approved() else None
+    client.force_login(dev_a)
+    assert client.get("/reviews/access-reviews/").status_code == 403
+    assert client.get(f"/reviews/access-review-items/{item.pk}/").status_code == 403
+
+
+def test_only_admins_start_and_end(client, reviewer2, approved, admin):
+    approved()
+    client.force_login(reviewer2)
+    page = client.get("/reviews/access-reviews/")
+    assert page.status_code == 200 and b"Start an access review" not in page.content
+    assert client.post("/reviews/access-reviews/start/", {"name": "x"}).status_code == 403
+    campaign = started(admin)
+    assert client.post(f"/reviews/access-reviews/{campaign.pk}/end/",
+                       {"open_items": "keep"}).status_code == 403
+
+
+def test_bad_start_form_shows_field_errors(client, admin):
+    client.force_login(admin)
+    response = client.post("/reviews/access-reviews/start/",
+                           {"name": "Q4", "due_at": "2020-01-01T10:00"})
+    assert response.status_code == 400
+    assert b'id="err-due_at"' in response.content and not Campaign.objects.exists()
+
+
+def test_ending_early_asks_what_happens_to_open_items(client, admin, approved):
+    grant = approved()
+    campaign = started(admin)
+    client.force_login(admin)
+    page = client.get(f"/reviews/access-reviews/{campaign.pk}/")
+    assert b"What happens to the 1 item still open?" in page.content
+    assert client.post(f"/reviews/access-reviews/{campaign.pk}/end/").status_code == 400
+    client.post(f"/reviews/access-reviews/{campaign.pk}/end/", {"open_items": "suspend"})
+    grant.refresh_from_db()
+    assert grant.status == "suspended"
+
+
+def test_item_page_explains_why_a_reviewer_may_not_decide(client, admin, approved,
+                                                          reviewer2, specialist):
+    approved(domains=["medical-health"])
+    item = started(admin).items.get()
+    client.force_login(reviewer2)
+    page = client.get(f"/reviews/access-review-items/{item.pk}/")
+    assert b"must come from a specialist" in page.content
+    assert b"Record the decision" not in page.content
+    refused = client.post(f"/reviews/access-review-items/{item.pk}/decide/",
+                          {"decision": "certify"})
+    assert refused.status_code == 403
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_a_reduction_that_widens_is_refused_on_the_page(client, admin, approved, reviewer2):
+    approved()
+    item = started(admin).items.get()
+    client.force_login(reviewer2)
+    response = client.post(f"/reviews/access-review-items/{item.pk}/decide/",
+                           {"decision": "reduce", "models": ["chat-small"],
+                            "endpoints": ["/v1/chat/completions"],
+                            "requests_per_minute": 10**6})
+    assert response.status_code == 400 and b'id="err-limits"' in response.content
+
+
+def test_schedule_from_the_page(client, admin):
+    client.force_login(admin)
+    response = client.post("/reviews/access-reviews/schedules/",
+                           {"name": "Quarterly", "cadence": "quarterly", "due_days": 14})
+    assert response.status_code == 302
+    page = client.get("/reviews/access-reviews/")
+    assert b"Access review: Quarterly" in page.content
