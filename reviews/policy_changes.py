@@ -127,12 +127,13 @@ def _mark_covered(policy_version: PolicyVersion, baseline: PolicyVersion | None)
 
 def _rescreen(policy_version: PolicyVersion, baseline: PolicyVersion | None) -> dict:
     new = policy.compiled(policy_version)
-    old = policy.compiled(baseline) if baseline is not None else None
+    pair = (simulation.PolicyPair(policy.compiled(baseline), new)
+            if baseline is not None else None)
     counts = {"checked": 0, "stricter": 0, "opened": 0, "added_to_open": 0, "already": 0}
     stricter = {}
     for row in simulation.latest_revisions(application__grant__status=Grant.Status.ACTIVE):
         counts["checked"] += 1
-        finding = _finding(row, new, old)
+        finding = _finding(row, new, pair)
         if finding is not None:
             stricter[row["application__grant__id"]] = finding
     counts["stricter"] = len(stricter)
@@ -154,10 +155,13 @@ def _rescreen(policy_version: PolicyVersion, baseline: PolicyVersion | None) -> 
 
 
 def _finding(row: dict, new: screening.CompiledPolicy,
-             old: screening.CompiledPolicy | None) -> tuple[str, dict] | None:
+             pair: simulation.PolicyPair | None) -> tuple[str, dict] | None:
     """(reason, details) when the grant's use case screens stricter, else None."""
     content = row["content"]
     texts, declared = texts_of(content), content["domains"]
+    if pair is not None and not pair.may_differ(texts, declared):
+        return None  # screened as under the baseline: not stricter than it
+    old = pair.before if pair is not None else None
     result = screening.screen(new, texts=texts, declared=declared)
     after = simulation.verdict_of(result)
     approved = (simulation.verdict_of(screening.Screening.from_dict(row["screening"]))
