@@ -19,9 +19,9 @@ from accounts.models import Role
 from approvals import access, evidence, grants, lifecycle, policy, revisions
 from approvals.models import Application, Domain
 
-from . import claims, comments, decisions, eligibility, queue
+from . import claims, comments, decisions, eligibility, grant_reviews, queue
 from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm
-from .models import Claim, Decision
+from .models import Claim, Decision, GrantReview
 
 CONTENT_LABELS = {
     "title": "Title", "description": "Description", "domains": "Declared domains",
@@ -61,8 +61,10 @@ def queue_page(request):
     items = queue.items_for(request.user, **filters)
     counts = queue.counts_by_route(items)
     shown = [item for item in items if not route or item.application.route_name == route]
+    grants_waiting = len(grant_reviews.items_for(
+        request.user, GrantReview.objects.filter(status=GrantReview.Status.OPEN)))
     return render(request, "reviews/queue.html", {
-        "form": form, "reviewer": request.user,
+        "form": form, "reviewer": request.user, "grants_waiting": grants_waiting,
         "rows": [(item, ROUTE_LABELS.get(item.application.route_name, "")) for item in shown],
         "counts": [(name, label, counts.get(name, 0))
                    for name, label in ROUTE_LABELS.items()],

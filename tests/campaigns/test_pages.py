@@ -87,3 +87,11 @@ def test_schedule_from_the_page(client, admin):
     assert response.status_code == 302
     page = client.get("/reviews/access-reviews/")
     assert b"Access review: Quarterly" in page.content
+
+
+def test_the_review_queue_counts_grants_waiting_for_the_reviewer(client, admin, approved,
+                                                                 reviewer2, dev_a):
+    approved(), approved()
+    started(admin)
+    client.force_login(reviewer2)
+    assert b'data-grants-waiting="2"' in client.get("/reviews/").content
