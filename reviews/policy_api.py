@@ -11,6 +11,7 @@ from accounts.errors import NotFound
 from accounts.permissions import IsAdmin
 from approvals import simulation
 from approvals.models import PolicyVersion
+from approvals.serializers import MatchSerializer
 
 from . import policy_changes
 
@@ -35,16 +36,6 @@ class PolicyVersionSerializer(serializers.Serializer):
 class VerdictSerializer(serializers.Serializer):
     route = serializers.ChoiceField(choices=simulation.ROUTE_ORDER)
     domains = serializers.ListField(child=serializers.CharField())
-
-
-class MatchSerializer(serializers.Serializer):
-    domain = serializers.CharField()
-    kind = serializers.CharField()
-    field = serializers.CharField()
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
-    text = serializers.CharField()
-    rule = serializers.CharField()
 
 
 class ChangeSerializer(serializers.Serializer):
