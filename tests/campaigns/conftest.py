@@ -3,10 +3,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from approvals import keystore
 from approvals.models import UsageBucket, UsageScope
 from reviews import claims, decisions
-from approvals import keystore
-from tests.reviews.conftest import in_review, reviewer2, specialist  # noqa: F401  (fixtures)
+from tests.reviews.conftest import (  # noqa: F401  (fixtures)
+    in_review,
+    reviewer2,
+    specialist,
+)
 
 
 @pytest.fixture(autouse=True)
