@@ -3,4 +3,8 @@ from django.urls import path
 from . import views
 
 app_name = "audit"
-urlpatterns = [path("", views.log, name="log")]
+urlpatterns = [
+    path("", views.log, name="log"),
+    path("verify/", views.verify, name="verify"),
+    path("export/", views.export, name="export"),
+]

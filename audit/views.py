@@ -1,20 +1,89 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import render
+from functools import wraps
 
-from .chain import verify_chain
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import verification
+from .exports import FORMATS, audit_export, streaming_response
 from .filters import AuditEventFilter
+from .keyset import BadCursor, TooSlow, keyset_page, parse_cursor, time_limited
 from .models import AuditEvent
 
+PAGE_SIZE = 50
+CURSORS = ("before", "after")
 
-@login_required
+
+def staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied("The audit log is for administrators.")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+def _filters_query(request) -> str:
+    """The current filters as a query string, without the page's cursor."""
+    params = request.GET.copy()
+    for name in (*CURSORS, "format"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require_GET
+@staff_required
 def log(request):
-    """Administrators (staff) read the log here; filters as in the API."""
-    if not request.user.is_staff:
-        raise PermissionDenied("The audit log is for administrators.")
-    events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.order_by("-id"))
-    page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
+    """Administrators (staff) read the log here, newest first; filters as in the API."""
+    events = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
+    try:
+        before, after = (parse_cursor(request.GET.get(name)) for name in CURSORS)
+    except BadCursor as exc:
+        raise BadRequest(str(exc)) from exc
+    page, too_slow = None, False
+    if events.is_valid() or not events.is_bound:
+        try:
+            with time_limited():
+                page = keyset_page(events.qs, before=before, after=after, size=PAGE_SIZE)
+        except TooSlow:
+            too_slow = True
     return render(request, "audit/log.html", {
-        "filter": events, "page": page, "chain": verify_chain(),
-    })
+        "filter": events, "page": page, "too_slow": too_slow,
+        "filters_query": _filters_query(request),
+        "verification": verification.verification_status(),
+    }, status=200 if page or too_slow else 400)
+
+
+@require_POST
+@staff_required
+def verify(request):
+    requested = verification.verification_request(actor=request.user)
+    run = requested.verification
+    run.refresh_from_db()
+    if requested.already_pending:
+        messages.info(request, "A verification is already waiting for a worker.")
+    elif run.finished_at:
+        messages.success(request, "The chain has been verified: see the result below.")
+    else:
+        messages.success(request, "Verification requested: the result shows here when a "
+                                  "worker has run it.")
+    return redirect("audit:log")
+
+
+@require_GET
+@staff_required
+def export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        return HttpResponse("Unknown format: use csv or jsonl.", status=400,
+                            content_type="text/plain")
+    events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.all())
+    if not events.is_valid():
+        return HttpResponse(f"Invalid filters: {events.errors.as_text()}", status=400,
+                            content_type="text/plain")
+    return streaming_response(audit_export(
+        actor=request.user, events=events.qs, filters=events.applied(), fmt=fmt))

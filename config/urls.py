@@ -70,6 +70,10 @@ api_v1 = [
     path("audit-events/", audit_api.AuditEventListView.as_view(), name="audit-events"),
     path("audit-events/verify/", audit_api.AuditChainVerifyView.as_view(),
          name="audit-events-verify"),
+    path("audit-events/verification/", audit_api.AuditChainVerificationView.as_view(),
+         name="audit-events-verification"),
+    path("audit-events/export/", audit_api.AuditEventExportView.as_view(),
+         name="audit-events-export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
