@@ -4,9 +4,15 @@ Counters per grant: requests and tokens in the current minute, tokens in the cur
 The same script adds the call to the grant's usage bucket for the minute (flushed to
 PostgreSQL by a periodic task) and notes the key's last use. When Redis cannot be reached,
 a per-process limiter answers with a conservative share of each limit.
+
+The bucket also counts each call by model and endpoint (fields "s:<model>\t<endpoint>" for
+requests, "t:..." for tokens, "d:..." for scope-denied calls), so monitoring and access
+reviews see what was used without another round trip; flush adds them up per grant and day
+into UsageScope. A denied name outside the catalogue is counted as "(other)".
 """
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,12 +22,13 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from . import keystore
-from .models import ProductionKey, UsageBucket
+from .models import ProductionKey, UsageBucket, UsageScope
 
 OK, RATE_LIMITED, QUOTA_EXCEEDED, MONTH_UNKNOWN, STALE = 0, 1, 2, -1, -4
 
 # KEYS: rpm, tpm, month, usage bucket, dirty set, last-used hash, the key's version
-# ARGV: rpm limit, tpm limit, monthly limit, tokens, bucket id, key id, now, version read
+# ARGV: rpm limit, tpm limit, monthly limit, tokens, bucket id, key id, now, version read,
+#       scope ("<model>\t<endpoint>")
 SCRIPT = """
 if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[8] then return {-4, 0, 0, 0} end
 local month = redis.call('GET', KEYS[3])
@@ -41,6 +48,8 @@ redis.call('EXPIRE', KEYS[2], 120)
 month = redis.call('INCRBY', KEYS[3], tokens)
 redis.call('HINCRBY', KEYS[4], 'requests', 1)
 redis.call('HINCRBY', KEYS[4], 'tokens', tokens)
+redis.call('HINCRBY', KEYS[4], 's:' .. ARGV[9], 1)
+redis.call('HINCRBY', KEYS[4], 't:' .. ARGV[9], tokens)
 redis.call('EXPIRE', KEYS[4], 172800)
 redis.call('SADD', KEYS[5], ARGV[5])
 redis.call('HSET', KEYS[6], ARGV[6], ARGV[7])
@@ -48,6 +57,7 @@ return {0, rpm, tpm, month}
 """
 DIRTY = "ar:use:dirty"
 LAST_USED = "ar:lastused"
+OTHER = "(other)"  # a denied model or endpoint the catalogue does not know
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,19 @@ def bucket_names(grant_id: int, moment: datetime) -> dict[str, str]:
             "bucket": f"{grant_id}:{minute}"}
 
 
+def scope_field(model: str, endpoint: str) -> str:
+    """The bucket's field suffix for one model and endpoint. Called only with names the grant
+    allows, or passed through known_scope: the catalogue's names hold no tab."""
+    return f"{model}\t{endpoint}"
+
+
+def known_scope(model: str, endpoint: str) -> tuple[str, str]:
+    """A denied call's names, with anything outside the catalogue as OTHER: a caller may
+    send any string, and must not grow the usage tables at will."""
+    return (model if model in settings.APPROVALS_MODELS else OTHER,
+            endpoint if endpoint in settings.APPROVALS_ENDPOINTS else OTHER)
+
+
 def month_used_in_database(grant_id: int, moment: datetime) -> int:
     start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return UsageBucket.objects.filter(grant_id=grant_id, minute__gte=start).aggregate(
@@ -84,8 +107,8 @@ def _script(r):
     return _scripts[id(r)]
 
 
-def charge(r, *, grant_id: int, key_id: str, version: str, limits: dict,
-           tokens: int) -> Verdict:
+def charge(r, *, grant_id: int, key_id: str, version: str, limits: dict, tokens: int,
+           model: str, endpoint: str) -> Verdict:
     """Admits or refuses one call in Redis, or answers STALE (charging nothing) when the
     key's record changed since `version` was read. Raises redis errors to the caller."""
     moment = timezone.now()
@@ -94,7 +117,8 @@ def charge(r, *, grant_id: int, key_id: str, version: str, limits: dict,
     keys = [names["rpm"], names["tpm"], names["month"], names["usage"], DIRTY, LAST_USED,
             keystore.version_name(key_id)]
     args = [limits["requests_per_minute"], limits["tokens_per_minute"], limits["monthly_tokens"],
-            tokens, names["bucket"], key_id, int(moment.timestamp()), version]
+            tokens, names["bucket"], key_id, int(moment.timestamp()), version,
+            scope_field(model, endpoint)]
     result = script(keys=keys, args=args)
     if result[0] == MONTH_UNKNOWN:
         # First call of the month, or Redis lost its counters: start from what PostgreSQL has.
@@ -106,10 +130,11 @@ def charge(r, *, grant_id: int, key_id: str, version: str, limits: dict,
                                                  "month": int(result[3])})
 
 
-def note_scope_denied(r, *, grant_id: int) -> None:
+def note_scope_denied(r, *, grant_id: int, model: str, endpoint: str) -> None:
     names = bucket_names(grant_id, timezone.now())
     pipe = r.pipeline(transaction=False)
     pipe.hincrby(names["usage"], "scope_denied", 1)
+    pipe.hincrby(names["usage"], "d:" + scope_field(*known_scope(model, endpoint)), 1)
     pipe.expire(names["usage"], 172800)
     pipe.sadd(DIRTY, names["bucket"])
     pipe.execute()
@@ -123,7 +148,8 @@ class LocalLimiter:
         self._lock = threading.Lock()
         self._counts: dict[tuple, list[int]] = {}
 
-    def charge(self, *, grant_id: int, limits: dict, tokens: int) -> Verdict:
+    def charge(self, *, grant_id: int, limits: dict, tokens: int, model: str,
+               endpoint: str) -> Verdict:
         moment = timezone.now()
         share = max(1, settings.GATEWAY_PROCESSES)
         with self._lock:
@@ -140,9 +166,19 @@ class LocalLimiter:
                 return Verdict(RATE_LIMITED, {"requests": requests, "tokens": used_tokens,
                                               "month": month})
             self._counts[minute] = [requests + 1, used_tokens + tokens]
-        record_usage(grant_id=grant_id, minute=_minute(moment), requests=1, tokens=tokens)
+        minute = _minute(moment)
+        record_usage(grant_id=grant_id, minute=minute, requests=1, tokens=tokens)
+        record_scope(grant_id=grant_id, day=timezone.localdate(minute), model=model,
+                     endpoint=endpoint, requests=1, tokens=tokens)
         return Verdict(OK, {"requests": requests + 1, "tokens": used_tokens + tokens,
                             "month": month + tokens})
+
+    def note_scope_denied(self, *, grant_id: int, model: str, endpoint: str) -> None:
+        minute = _minute(timezone.now())
+        record_usage(grant_id=grant_id, minute=minute, scope_denied=1)
+        model, endpoint = known_scope(model, endpoint)
+        record_scope(grant_id=grant_id, day=timezone.localdate(minute), model=model,
+                     endpoint=endpoint, denied=1)
 
 
 def record_usage(*, grant_id: int, minute: datetime, requests=0, tokens=0, scope_denied=0):
@@ -159,13 +195,35 @@ def record_usage(*, grant_id: int, minute: datetime, requests=0, tokens=0, scope
                          scope_denied=scope_denied)
 
 
+def record_scope(*, grant_id: int, day, model: str, endpoint: str, requests=0, tokens=0,
+                 denied=0):
+    """Adds to a grant's day on one model and endpoint, like record_usage."""
+    updated = UsageScope.objects.filter(
+        grant_id=grant_id, day=day, model_name=model, endpoint=endpoint).update(
+        requests=F("requests") + requests, tokens=F("tokens") + tokens,
+        denied=F("denied") + denied)
+    if not updated:
+        try:
+            with transaction.atomic():
+                UsageScope.objects.create(grant_id=grant_id, day=day, model_name=model,
+                                          endpoint=endpoint, requests=requests, tokens=tokens,
+                                          denied=denied)
+        except IntegrityError:  # another process made the row first
+            record_scope(grant_id=grant_id, day=day, model=model, endpoint=endpoint,
+                         requests=requests, tokens=tokens, denied=denied)
+
+
 local = LocalLimiter()
+
+
+SCOPE_MEASURES = {"s": "requests", "t": "tokens", "d": "denied"}
 
 
 def flush(r, *, batch: int = 1000) -> int:
     """Moves usage buckets and last-use times from Redis to PostgreSQL; returns buckets moved.
-    Each bucket is read and deleted in one MULTI, so no increment falls between the two."""
-    moved = 0
+    Each bucket is read and deleted in one MULTI, so no increment falls between the two.
+    Per-scope counts are added up over the batch first: one write per grant, day and scope."""
+    moved, scopes = 0, Counter()
     for member in r.spop(DIRTY, batch) or []:
         grant_id, minute = member.decode().split(":")
         name = f"ar:use:{{{grant_id}}}:{minute}"
@@ -178,7 +236,13 @@ def flush(r, *, batch: int = 1000) -> int:
             record_usage(grant_id=int(grant_id), minute=at, requests=counts.get("requests", 0),
                          tokens=counts.get("tokens", 0),
                          scope_denied=counts.get("scope_denied", 0))
+            day = timezone.localdate(at)
+            for name, value in counts.items():
+                if name[:2] in ("s:", "t:", "d:"):
+                    model, endpoint = name[2:].split("\t", 1)
+                    scopes[(int(grant_id), day, model, endpoint, name[0])] += value
             moved += 1
+    _record_scopes(scopes)
     pipe = r.pipeline(transaction=True)
     pipe.hgetall(LAST_USED)
     pipe.delete(LAST_USED)
@@ -186,3 +250,11 @@ def flush(r, *, batch: int = 1000) -> int:
         ProductionKey.objects.filter(key_id=key_id.decode()).update(
             last_used_at=datetime.fromtimestamp(int(stamp), tz=UTC))
     return moved
+
+
+def _record_scopes(counted: Counter) -> None:
+    rows: dict[tuple, dict[str, int]] = {}
+    for (grant_id, day, model, endpoint, measure), value in counted.items():
+        rows.setdefault((grant_id, day, model, endpoint), {})[SCOPE_MEASURES[measure]] = value
+    for (grant_id, day, model, endpoint), measures in rows.items():
+        record_scope(grant_id=grant_id, day=day, model=model, endpoint=endpoint, **measures)

@@ -72,16 +72,21 @@ def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
         if r is not None and not keystore.confirmed(r, parsed.key_id, version):
             return STALE
         if refusal == SCOPE_DENIED and r is not None:
-            limits.note_scope_denied(r, grant_id=record["grant_id"])
+            limits.note_scope_denied(r, grant_id=record["grant_id"], model=model,
+                                     endpoint=endpoint)
+        elif refusal == SCOPE_DENIED:
+            limits.local.note_scope_denied(grant_id=record["grant_id"], model=model,
+                                           endpoint=endpoint)
         return Answer(refusal, **known)
     if r is not None:
         verdict = limits.charge(r, grant_id=record["grant_id"], key_id=parsed.key_id,
-                                version=version, limits=record["limits"], tokens=tokens)
+                                version=version, limits=record["limits"], tokens=tokens,
+                                model=model, endpoint=endpoint)
         if verdict.outcome == limits.STALE:
             return STALE
     else:
         verdict = limits.local.charge(grant_id=record["grant_id"], limits=record["limits"],
-                                      tokens=tokens)
+                                      tokens=tokens, model=model, endpoint=endpoint)
     code = {limits.OK: VALID, limits.RATE_LIMITED: RATE_LIMITED,
             limits.QUOTA_EXCEEDED: QUOTA_EXCEEDED}[verdict.outcome]
     return Answer(code, remaining=_remaining(record["limits"], verdict.used), **known)
