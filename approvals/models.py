@@ -232,6 +232,8 @@ class UsageBucket(models.Model):
         ordering = ["grant", "minute"]
         constraints = [models.UniqueConstraint(fields=["grant", "minute"],
                                                name="one_bucket_per_grant_minute")]
+        # Monitoring reads the recent minutes of every grant at once (approvals.usage).
+        indexes = [models.Index(fields=["minute"], name="usagebucket_minute")]
 
     def __str__(self):
         return f"{self.grant_id} @ {self.minute:%Y-%m-%d %H:%M}"

@@ -4,10 +4,12 @@ its bar charts as SVG geometry (templates draw them; no JavaScript)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from . import anomalies
 from .models import Grant, UsageBucket, UsageScope
 
 USAGE_DAYS = 30
@@ -131,3 +133,69 @@ def used_in_period_many(grant_ids, since: datetime, until: datetime) -> dict[int
             peak_tokens_per_minute=total.get("peak_tokens") or 0,
             scope_denied=total.get("all_denied") or 0, by_scope=by_scope)
     return found
+
+
+# What monitoring looks at (approvals.anomalies): a handful of aggregate queries for every
+# live grant at once. Only the minutes that may matter come back row by row: those at the
+# sustained share of a limit, and those with scope-denied calls.
+
+LIVE = (Grant.Status.ACTIVE, Grant.Status.SUSPENDED)
+
+
+def usage_for_monitoring(p: anomalies.Periods, th: anomalies.Thresholds) -> list[
+        anomalies.GrantUsage]:
+    found: dict[int, dict] = {}
+
+    def of(grant_id: int) -> dict:
+        return found.setdefault(grant_id, {"minutes": [], "denied_minutes": [],
+                                           "denied_scopes": []})
+
+    live = UsageBucket.objects.filter(grant__status__in=LIVE)
+    run_from = p.short_start - timedelta(minutes=max(th.sustained_minutes, 1) - 1)
+    for grant_id, *minute in _busy(live.filter(minute__gte=run_from), th.sustained_share):
+        of(grant_id)["minutes"].append(tuple(minute))
+    for grant_id, *minute in live.filter(minute__gte=p.short_start, scope_denied__gt=0) \
+            .values_list("grant_id", "minute", "scope_denied"):
+        of(grant_id)["denied_minutes"].append(tuple(minute))
+    for grant_id, *scope in (UsageScope.objects.filter(grant__status__in=LIVE, day__in=p.days,
+                                                       denied__gt=0)
+                             .values_list("grant_id", "day", "model_name", "endpoint",
+                                          "denied")):
+        of(grant_id)["denied_scopes"].append(tuple(scope))
+    for grant_id, requests, tokens in _totals(live, *p.day):
+        of(grant_id).update(day_requests=requests, day_tokens=tokens)
+    growing = [g for g, f in found.items()
+               if f.get("day_requests", 0) >= th.growth_factor * th.growth_min_requests
+               or f.get("day_tokens", 0) >= th.growth_factor * th.growth_min_tokens]
+    for grant_id, requests, tokens in _totals(live.filter(grant_id__in=growing), *p.baseline):
+        of(grant_id).update(baseline_requests=requests, baseline_tokens=tokens)
+    return [anomalies.GrantUsage(grant_id=grant.pk, terms=_terms(grant), **found[grant.pk])
+            for grant in (Grant.objects.filter(pk__in=found, status__in=LIVE)
+                          .select_related("application").order_by("pk"))]
+
+
+def _busy(buckets, share: float):
+    """(grant, minute, requests, tokens) of the minutes at `share` of a limit, found by the
+    database: the limits are read from each grant's JSON."""
+    def limit(name):
+        granted = Cast(KeyTextTransform(name, "grant__limits"), FloatField())
+        return ExpressionWrapper(granted * share, output_field=FloatField())
+
+    return (buckets.annotate(rpm=limit("requests_per_minute"), tpm=limit("tokens_per_minute"))
+            .filter(Q(requests__gte=F("rpm")) | Q(tokens__gte=F("tpm")))
+            .values_list("grant_id", "minute", "requests", "tokens"))
+
+
+def _totals(buckets, since: datetime, until: datetime):
+    return (buckets.filter(minute__gte=since, minute__lt=until).values("grant_id")
+            .annotate(requests=Sum("requests"), tokens=Sum("tokens")).order_by()
+            .values_list("grant_id", "requests", "tokens"))
+
+
+def _terms(grant: Grant) -> anomalies.Terms:
+    application = grant.application
+    return anomalies.Terms(
+        limits=grant.limits, expected_requests_per_minute=application.expected_requests_per_minute,
+        expected_monthly_tokens=application.expected_monthly_tokens,
+        requested_models=frozenset(application.model_names),
+        requested_endpoints=frozenset(application.endpoints), created_at=grant.created_at)

@@ -180,6 +180,33 @@ CAMPAIGN_USAGE_DAYS = env.int("CAMPAIGN_USAGE_DAYS", default=90)
 CAMPAIGN_REMINDER_HOURS = env.int("CAMPAIGN_REMINDER_HOURS", default=48)
 # "Reduce to what was used" leaves this much room above the peak seen.
 CAMPAIGN_REDUCE_HEADROOM = env.float("CAMPAIGN_REDUCE_HEADROOM", default=1.5)
+# Monitoring for anomalous use (approvals/anomalies.py, reviews/monitoring.py; beat entry
+# "monitor-usage"). Each rule has a warning and a severe threshold (severe suspends the grant
+# until a reviewer looks; 0 = never severe). Short rules use aligned windows of
+# MONITORING_WINDOW_MINUTES, each run re-reading MONITORING_LOOKBACK_MINUTES.
+MONITORING_WINDOW_MINUTES = env.int("MONITORING_WINDOW_MINUTES", default=60)
+MONITORING_LOOKBACK_MINUTES = env.int("MONITORING_LOOKBACK_MINUTES", default=120)
+# (a) This many consecutive minutes at this share of the granted requests or tokens a minute.
+MONITORING_SUSTAINED_SHARE = env.float("MONITORING_SUSTAINED_SHARE", default=0.9)
+MONITORING_SUSTAINED_MINUTES = env.int("MONITORING_SUSTAINED_MINUTES", default=30)
+MONITORING_SUSTAINED_SEVERE_MINUTES = env.int("MONITORING_SUSTAINED_SEVERE_MINUTES", default=0)
+# (a) The last 24 hours' tokens x 30 against the monthly volume the application declared.
+MONITORING_RUN_RATE_FACTOR = env.float("MONITORING_RUN_RATE_FACTOR", default=3.0)
+MONITORING_RUN_RATE_SEVERE_FACTOR = env.float("MONITORING_RUN_RATE_SEVERE_FACTOR", default=0)
+# (b) Scope-denied calls in one window.
+MONITORING_DENIED_CALLS = env.int("MONITORING_DENIED_CALLS", default=50)
+MONITORING_DENIED_SEVERE_CALLS = env.int("MONITORING_DENIED_SEVERE_CALLS", default=500)
+# (c) Attempted calls in one day of models or endpoints the application never asked for.
+MONITORING_UNREQUESTED_CALLS = env.int("MONITORING_UNREQUESTED_CALLS", default=5)
+MONITORING_UNREQUESTED_SEVERE_CALLS = env.int("MONITORING_UNREQUESTED_SEVERE_CALLS",
+                                              default=100)
+# (d) The last 24 hours against the daily average of the 7 days before, floored at a
+# minimum volume so that small grants do not flap; needs this many days of history.
+MONITORING_GROWTH_FACTOR = env.float("MONITORING_GROWTH_FACTOR", default=5.0)
+MONITORING_GROWTH_SEVERE_FACTOR = env.float("MONITORING_GROWTH_SEVERE_FACTOR", default=20.0)
+MONITORING_GROWTH_MIN_REQUESTS = env.int("MONITORING_GROWTH_MIN_REQUESTS", default=1000)
+MONITORING_GROWTH_MIN_TOKENS = env.int("MONITORING_GROWTH_MIN_TOKENS", default=1_000_000)
+MONITORING_GROWTH_MIN_HISTORY_DAYS = env.int("MONITORING_GROWTH_MIN_HISTORY_DAYS", default=3)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # An application still `submitted` this long after its submit is screened by the sweep.
 APPROVALS_SWEEP_AFTER_SECONDS = env.int("APPROVALS_SWEEP_AFTER_SECONDS", default=30)
