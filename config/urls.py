@@ -7,7 +7,7 @@ from accounts import api as accounts_api
 from approvals import api as approvals_api
 from approvals import keys_api
 from audit import api as audit_api
-from reviews import access_api, policy_api
+from reviews import access_api, policy_api, transparency_views
 from reviews import api as reviews_api
 
 api_v1 = [
@@ -67,6 +67,8 @@ api_v1 = [
          name="access-review-schedules"),
     path("access-review-schedules/<int:pk>/", access_api.ScheduleDetailView.as_view(),
          name="access-review-schedule"),
+    path("transparency-report/", transparency_views.TransparencyReportView.as_view(),
+         name="transparency-report"),
     path("audit-events/", audit_api.AuditEventListView.as_view(), name="audit-events"),
     path("audit-events/verify/", audit_api.AuditChainVerifyView.as_view(),
          name="audit-events-verify"),
@@ -87,6 +89,7 @@ urlpatterns = [
     path("reviews/policy/", include("reviews.policy_urls")),
     path("reviews/", include("reviews.urls")),
     path("audit/", include("audit.urls")),
+    path("reports/", include("reviews.transparency_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
 ]
