@@ -5,7 +5,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import campaign_mail, campaigns, claims, notifications, policy_changes
+from . import campaign_mail, campaigns, claims, monitoring, notifications, policy_changes
 
 # A mail server that is down or refusing for a while is retried with backoff, five times at
 # most; anything else (a bug, a template error) fails at once instead of repeating.
@@ -80,3 +80,16 @@ def rescreen_grants() -> dict:
     policy unless that was done. Takes no id: the latest version's run covers older ones."""
     run = policy_changes.rescreen_pending()
     return {"policy": run.policy.number, **run.counts}
+
+
+# Monitoring for anomalous use (reviews/monitoring.py).
+
+@shared_task(name="reviews.monitor_usage")
+def monitor_usage() -> dict[str, int]:
+    """Periodic (CELERY_BEAT_SCHEDULE "monitor-usage"): flags each finding once per window."""
+    return monitoring.monitor_usage()
+
+
+@shared_task(name="reviews.send_suspension_mail", **MAIL_RETRY)
+def send_suspension_mail(flag_id: int) -> int:
+    return monitoring.send_suspension_mail(flag_id)
