@@ -82,9 +82,11 @@ def test_admin_starts_a_campaign_reviewer_reduces_one_certifies_the_rest_remaind
     assert first.limits["requests_per_minute"] == 30  # the peak, 20, with room to grow
 
     # The unremarkable rest are ticked; the unused grant is not. Certify with the keyboard.
-    assert page.locator(f"#pick-{second.pk}").is_checked()
-    assert page.locator(f"#pick-{third.pk}").is_checked()
-    assert not page.locator(f"#pick-{unused.pk}").is_checked()
+    campaign = Campaign.objects.get()
+    items = {item.grant_id: item.pk for item in campaign.items.all()}
+    assert page.locator(f"#pick-{items[second.pk]}").is_checked()
+    assert page.locator(f"#pick-{items[third.pk]}").is_checked()
+    assert not page.locator(f"#pick-{items[unused.pk]}").is_checked()
     assert_accessible()
     page.get_by_role("button", name="Certify the ticked grants").focus()
     page.keyboard.press("Enter")
@@ -92,8 +94,6 @@ def test_admin_starts_a_campaign_reviewer_reduces_one_certifies_the_rest_remaind
     assert "2 grants certified" in page.locator(".messages").inner_text()
     statuses = {int(row.get_attribute("data-item")): row.get_attribute("data-status")
                 for row in page.locator("tr[data-item]").all()}
-    campaign = Campaign.objects.get()
-    items = {item.grant_id: item.pk for item in campaign.items.all()}
     assert statuses == {items[first.pk]: "reduced", items[second.pk]: "certified",
                         items[third.pk]: "certified", items[unused.pk]: "open"}
 
