@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import redis
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -125,6 +126,8 @@ def charge(r, *, grant_id: int, key_id: str, version: str, limits: dict, tokens:
         r.set(names["month"], month_used_in_database(grant_id, moment), nx=True,
               ex=40 * 86400)
         result = script(keys=keys, args=args)
+    if result[0] == MONTH_UNKNOWN:  # gone again at once: Redis is being flushed or evicting
+        raise redis.RedisError("the monthly counter vanished as it was seeded")
     return Verdict(outcome=int(result[0]), used={"requests": int(result[1]),
                                                  "tokens": int(result[2]),
                                                  "month": int(result[3])})
