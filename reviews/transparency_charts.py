@@ -10,7 +10,8 @@ table. Suppressed figures are drawn as nothing: the chart never shows more than 
 from dataclasses import dataclass
 from datetime import date
 
-from .transparency import Report, Table
+from .transparency import Report
+from .transparency_tables import Table
 
 WIDTH, HEIGHT = 720, 200
 MAX_LABELS = 12  # month labels under the plot; beyond, every n-th month
@@ -40,6 +41,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class Column:
+    key: str        # "2025-03"
     center: float   # percent of the plot's width
     label: str      # "Mar"
     sublabel: str   # the year, under January and under the first column
@@ -58,6 +60,10 @@ class BarChart:
     suppressed: bool  # some figure was suppressed and is not drawn
     label_bars: bool  # each bar's value above the plot (grouped), else each column's total
     WIDTH, HEIGHT = WIDTH, HEIGHT
+
+    @property
+    def drawn(self) -> bool:
+        return any(column.bars for column in self.columns)
 
 
 def _ceiling(peak: int) -> int:
@@ -117,8 +123,8 @@ def stacked(*, name: str, title: str, table: Table, months: list[date], series: 
             if value:
                 bars.append(_bar(x, value, base, top, slot * 0.7, s, row.label))
             base += value
-        columns.append(Column(round(100 * (i + 0.5) / len(rows), 2), label, sublabel,
-                              row.cells[total_at].text, bars))
+        columns.append(Column(row.key["month"], round(100 * (i + 0.5) / len(rows), 2), label,
+                              sublabel, row.cells[total_at].text, bars))
     return BarChart(name, title, summary, series, columns, _ticks(top), _is_suppressed(table),
                     label_bars=False)
 
@@ -136,7 +142,8 @@ def grouped(*, name: str, title: str, table: Table, months: list[date], series: 
         x = slot * (i + 0.1)
         bars = [_bar(x + n * width, values[s.key], 0, top, width, s, row.label)
                 for n, s in enumerate(series) if values[s.key]]
-        columns.append(Column(round(100 * (i + 0.5) / len(rows), 2), label, sublabel, "", bars))
+        columns.append(Column(row.key["month"], round(100 * (i + 0.5) / len(rows), 2), label,
+                              sublabel, "", bars))
     return BarChart(name, title, summary, series, columns, _ticks(top), _is_suppressed(table),
                     label_bars=True)
 

@@ -4,7 +4,8 @@ the same Report the page shows, suppression included."""
 import csv
 import io
 
-from .transparency import Report, Table, definitions
+from .transparency import Report, definitions
+from .transparency_tables import Table
 
 CSV_HEADER = ["section", "month", "domain", "group", "measure", "value", "suppressed"]
 

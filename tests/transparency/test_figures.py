@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from reviews import transparency as t
+from reviews import transparency_queries as q
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_median_time_from_first_submission_to_the_final_outcome(report):
 
 def test_the_median_without_percentile_cont_agrees(history):
     """The SQLite path (ORDER BY with OFFSET), run here on PostgreSQL."""
-    assert t._decision_times(Q1) == t.median_by_offset(t._decided(Q1))
+    assert q.decision_times(Q1) == q.median_by_offset(q.decided(Q1))
 
 
 def test_sla_breaches_decided_late_open_late_and_notified(report):
@@ -98,3 +99,43 @@ def test_grant_suspensions_by_campaign_and_by_monitoring_per_month(report):
     assert counts(table, month="2025-02") == {"by_campaign": 1, "by_monitoring": 0}
     assert counts(table, month="2025-03") == {"by_campaign": 1, "by_monitoring": 1}
     assert counts(table, month="total") == {"by_campaign": 2, "by_monitoring": 1}
+
+
+def test_with_a_threshold_small_counts_medians_and_rates_are_suppressed(history):
+    report = t.report(period=Q1, min_cell=3, now=history.now)
+    january = report.by_month.row(month="2025-01")
+    assert report.by_month.values(january) == figures(4, None, None, None, 0, 0, None)
+    assert [c.text for c in january.cells] == ["4", "<3", "<3", "<3", "0", "0", "<3"]
+    times = report.time_to_decision
+    assert counts(times, group="all") == {"decided": 7, "median_seconds": 60 * HOUR}
+    standard = times.row(group="standard")
+    assert counts(times, group="standard") == {"decided": None, "median_seconds": None}
+    assert [c.text for c in standard.cells] == ["<3", "<3 decided"]
+    # 2 confirmed of 4 settled: a rate of 50% would give the suppressed counts away.
+    assert counts(report.escalations, group="all") == {
+        "escalated": 5, "confirmed": None, "approved_as_asked": None, "undecided": None,
+        "confirmation_rate": None}
+    lenient = t.report(period=Q1, min_cell=2, now=history.now)
+    assert counts(lenient.escalations, group="all")["confirmation_rate"] == 0.5
+
+
+def test_an_empty_period_has_zeros_and_no_medians(history):
+    report = t.report(period=t.Period(date(2023, 1, 1), date(2023, 6, 1)), min_cell=5,
+                      now=history.now)
+    assert counts(report.by_month, month="total") == figures(0, 0, 0, 0, 0, 0, 0)
+    assert report.by_domain_month.rows == []
+    assert counts(report.time_to_decision, group="all") == {"decided": 0, "median_seconds": None}
+    assert report.time_to_decision.row(group="all").cells[1].text == "none decided"
+    assert counts(report.escalations, group="all")["confirmation_rate"] is None
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    (None, None, ("2024-05", "2025-04")),
+    ("2025-01", None, ("2025-01", "2025-04")),
+    (None, "2024-12", ("2024-01", "2024-12")),
+    ("2025-02", "2025-02", ("2025-02", "2025-02")),
+])
+def test_a_period_defaults_to_the_twelve_months_up_to_this_one(start, end, expected):
+    period = t.period_of(start=start, end=end, today=date(2025, 4, 2))
+    assert (period.params["from"], period.params["to"]) == expected
+    assert period.end.isoformat() == f"{t._shift(period.last, 1):%Y-%m}-01T00:00:00+00:00"

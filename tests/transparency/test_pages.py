@@ -193,6 +193,8 @@ def test_small_counts_are_suppressed_on_the_page_and_in_the_exports(client, api,
         and r["measure"] == "received")
     assert (line["value"], line["suppressed"]) == ("", "true")
     assert json.dumps(exported).count('"received": 1,') == 0
+    html = page_of(client, admin, **Q1).content.decode()
+    assert "Nothing to draw for this period: every figure is 0 or suppressed" in html
 
 
 def test_the_schema_documents_the_export(api, admin):
