@@ -35,6 +35,13 @@ def _report_for(params) -> transparency.Report:
     return transparency.report(period=period, min_cell=transparency.min_cell())
 
 
+def _shortcuts() -> list[tuple[str, str]]:
+    today = timezone.localdate()
+    last = today.year - 1
+    return [(f"?from={today.year}-01&to={today:%Y-%m}", f"{today.year} so far"),
+            (f"?from={last}-01&to={last}-12", str(last))]
+
+
 @login_required
 def report_page(request):
     """Administrators (staff) only: publishing the report is the provider's decision."""
@@ -45,11 +52,11 @@ def report_page(request):
         report = _report_for(request.GET)
     except InvalidInput as exc:
         return render(request, "reports/transparency.html",
-                      {"error": exc, "chosen": chosen}, status=400)
+                      {"error": exc, "chosen": chosen, "shortcuts": _shortcuts()}, status=400)
     api = reverse("api:transparency-report")
     params = report.period.params
     return render(request, "reports/transparency.html", {
-        "report": report, "chosen": params, "charts": charts(report),
+        "report": report, "chosen": params, "charts": charts(report), "shortcuts": _shortcuts(),
         "summary": transparency_export.summary(report),
         "definitions": transparency.definitions(report.min_cell),
         "downloads": {kind: f"{api}?{urlencode({**params, 'format': kind})}"

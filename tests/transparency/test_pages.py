@@ -202,3 +202,9 @@ def test_the_schema_documents_the_export(api, admin):
     operation = schema.json()["paths"]["/api/v1/transparency-report/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"from", "to", "format"}
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+
+
+def test_the_period_shortcuts_are_this_year_and_last(client, admin, at_now):
+    html = page_of(client, admin).content.decode()
+    assert 'href="/reports/transparency/?from=2025-01&amp;to=2025-04">2025 so far' in html
+    assert 'href="/reports/transparency/?from=2024-01&amp;to=2024-12">2024' in html
