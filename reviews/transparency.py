@@ -158,7 +158,7 @@ def period_of(*, start: str | None, end: str | None, today: date) -> Period:
 
 def min_cell() -> int:
     """TRANSPARENCY_MIN_CELL: counts below it are suppressed (0 suppresses nothing)."""
-    return max(0, int(getattr(settings, "TRANSPARENCY_MIN_CELL", 5)))
+    return max(0, settings.TRANSPARENCY_MIN_CELL)
 
 
 @dataclass(frozen=True)
