@@ -53,3 +53,10 @@ beat: $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# bench-audit: the audit log at ~1,000,000 events in its own PostgreSQL database
+# (access_review_audit_bench): pages, filters, search, API list, exports, verification.
+.PHONY: bench-audit
+bench-audit: $(VENV)/.dev
+	$(BIN)/python -m bench.audit
+# end bench-audit

@@ -1,6 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAdminUser
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from . import verification
 from .exports import FORMATS, audit_export, streaming_response
 from .filters import AuditEventFilter
+from .keyset import TooSlow, time_limited
 from .models import AuditEvent, ChainVerification
 from .pagination import AuditKeysetPagination
 from .serializers import AuditEventSerializer, ChainReportSerializer, ChainVerificationSerializer
@@ -30,6 +31,20 @@ class AuditEventListView(ListAPIView):
     filterset_class = AuditEventFilter
     pagination_class = AuditKeysetPagination
     queryset = AuditEvent.objects.all()
+
+    def list(self, request, *args, **kwargs):
+        try:
+            with time_limited():
+                return super().list(request, *args, **kwargs)
+        except TooSlow as exc:
+            raise QueryTooSlow from exc
+
+
+class QueryTooSlow(APIException):
+    status_code = 400
+    default_detail = ("These filters took too long to search: narrow them down with an "
+                      "action, an actor, a target or a time range.")
+    default_code = "query_too_slow"
 
 
 class AuditChainVerifyView(APIView):

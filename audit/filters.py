@@ -17,11 +17,11 @@ class AuditEventFilter(django_filters.FilterSet):
     target_type = django_filters.CharFilter(label="Target type", max_length=80)
     target_id = django_filters.CharFilter(label="Target id", max_length=64)
     since = django_filters.IsoDateTimeFilter(
-        field_name="at", lookup_expr="gte", label="Since",
-        help_text="From this time on (ISO 8601; UTC unless an offset is given).",
+        field_name="at", lookup_expr="gte", label="Since (UTC)",
+        help_text="From this time on (ISO 8601; an offset may be given).",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}))
     until = django_filters.IsoDateTimeFilter(
-        field_name="at", lookup_expr="lt", label="Until",
+        field_name="at", lookup_expr="lt", label="Until (UTC)",
         help_text="Before this time.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}))
     q = django_filters.CharFilter(

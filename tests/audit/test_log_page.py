@@ -194,3 +194,25 @@ def test_an_administrator_asks_for_a_verification_now(staff_client, admin, write
     assert (run.trigger, run.kind, run.requested_by, run.ok) == ("admin", "full", admin, True)
     page = staff_client.get("/audit/").content.decode()
     assert "Chain verified" in page and "administrator's request (ada@provider.example)" in html.unescape(page)
+
+
+@pytest.mark.postgres
+def test_a_query_over_the_time_limit_asks_for_narrower_filters(
+        staff_client, api, admin, write, settings, monkeypatch):
+    write(1)
+    settings.AUDIT_QUERY_TIME_LIMIT_SECONDS = 0.05
+
+    def slow_page(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1)")
+
+    monkeypatch.setattr("audit.views.keyset_page", slow_page)
+    monkeypatch.setattr("audit.pagination.keyset_page", slow_page)
+    response = staff_client.get("/audit/", {"q": "anything"})
+    assert response.status_code == 200
+    assert "took too long to search" in response.content.decode()
+    refused = api(admin).get("/api/v1/audit-events/", {"q": "anything"})
+    assert refused.status_code == 400 and refused.json()["code"] == "query_too_slow"
+    # The limit was for those queries only.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(0.1)")
