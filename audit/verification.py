@@ -75,7 +75,10 @@ def scheduled_kind() -> str:
 def verification_scheduled() -> ChainVerification:
     """The hourly run; it also runs any administrator's request that no worker picked up."""
     for stuck in pending().filter(requested_at__lt=timezone.now() - REQUEST_STALE_AFTER):
-        verification_perform(verification_id=stuck.pk)
+        try:
+            verification_perform(verification_id=stuck.pk)
+        except Exception:  # the scheduled run below must happen whatever this one does
+            log.exception("chain verification %s failed; the hourly run goes on", stuck.pk)
     return verification_run(trigger=Trigger.SCHEDULE, kind=scheduled_kind())
 
 

@@ -188,3 +188,18 @@ def test_verification_during_appends_sees_one_consistent_chain():
     assert errors == []
     assert all(r.ok for r in reports), [r for r in reports if not r.ok]
     assert reports[-1].events_checked > reports[0].events_checked
+
+
+def test_a_request_that_keeps_failing_does_not_stop_the_hourly_run(admin, write, monkeypatch):
+    write(1)
+    stuck = ChainVerification.objects.create(
+        trigger=Trigger.ADMIN, requested_by=admin,
+        requested_at=timezone.now() - timedelta(hours=1))
+
+    def fails(*, verification_id):
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(verification, "verification_perform", fails)
+    assert verify_audit_chain()["ok"] is True
+    assert ChainVerification.objects.get(pk=stuck.pk).finished_at is None
+    assert verification.latest_finished().trigger == Trigger.SCHEDULE
