@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from .grant_reviews import DECISIONS
 from .models import Decision
 
 
@@ -160,7 +161,7 @@ class ItemSerializer(serializers.Serializer):
 
 
 class ItemDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["certify", "revoke", "reduce"])
+    decision = serializers.ChoiceField(choices=DECISIONS)
     rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
                                       default="")
     limits = LimitsSerializer(required=False)

@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two "decision" fields: an application's and an access-review item's.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationDecisionEnum": "reviews.models.Decision.Kind",
+        "GrantReviewDecisionEnum": "reviews.grant_reviews.DECISIONS",
+    },
 }
 
 # Signup and email verification (django-allauth). Verification is mandatory for the pages
