@@ -76,7 +76,7 @@ def keyset_chunks(events: QuerySet, *, fields: tuple[str, ...], up_to: int,
 
 
 def query_time_limit() -> float:
-    return float(getattr(settings, "AUDIT_QUERY_TIME_LIMIT_SECONDS", 10))
+    return float(settings.AUDIT_QUERY_TIME_LIMIT_SECONDS)
 
 
 @contextmanager

@@ -25,7 +25,7 @@ REQUEST_STALE_AFTER = timedelta(minutes=5)
 
 
 def full_verification_every() -> timedelta:
-    return timedelta(hours=getattr(settings, "AUDIT_FULL_VERIFICATION_HOURS", 24))
+    return timedelta(hours=settings.AUDIT_FULL_VERIFICATION_HOURS)
 
 
 def verification_run(*, trigger: str, kind: str = Kind.FULL, requested_by=None,

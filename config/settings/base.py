@@ -207,6 +207,10 @@ MONITORING_GROWTH_SEVERE_FACTOR = env.float("MONITORING_GROWTH_SEVERE_FACTOR", d
 MONITORING_GROWTH_MIN_REQUESTS = env.int("MONITORING_GROWTH_MIN_REQUESTS", default=1000)
 MONITORING_GROWTH_MIN_TOKENS = env.int("MONITORING_GROWTH_MIN_TOKENS", default=1_000_000)
 MONITORING_GROWTH_MIN_HISTORY_DAYS = env.int("MONITORING_GROWTH_MIN_HISTORY_DAYS", default=3)
+# The audit log: the hourly verification walks the whole chain when the last full walk is
+# older than this (else only new events); page and API queries stop after this many seconds.
+AUDIT_FULL_VERIFICATION_HOURS = env.int("AUDIT_FULL_VERIFICATION_HOURS", default=24)
+AUDIT_QUERY_TIME_LIMIT_SECONDS = env.float("AUDIT_QUERY_TIME_LIMIT_SECONDS", default=10.0)
 # The transparency report shows counts from 1 to TRANSPARENCY_MIN_CELL - 1 as "<N" (0: none).
 TRANSPARENCY_MIN_CELL = env.int("TRANSPARENCY_MIN_CELL", default=5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
