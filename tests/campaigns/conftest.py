@@ -3,21 +3,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from approvals import keystore
 from approvals.models import UsageBucket, UsageScope
 from reviews import claims, decisions
+from tests.keys.conftest import _fresh_gateway_connection  # noqa: F401  (autouse fixture)
 from tests.reviews.conftest import (  # noqa: F401  (fixtures)
     in_review,
     reviewer2,
     specialist,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_gateway_connection():
-    keystore.reset()
-    yield
-    keystore.reset()
 
 
 @pytest.fixture
