@@ -8,6 +8,7 @@ writes one audit event, all in one transaction; an illegal move raises IllegalTr
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,11 +102,9 @@ def application_submit(*, actor, application: Application) -> Revision:
 def enqueue_screening(application_id: int) -> None:
     """Publishing must never fail or hang the request: with the broker down, the periodic
     sweep screens the application instead (the row in PostgreSQL is the truth)."""
-    from .tasks import screen_application  # here: tasks import this module
-
-
-    try:
-        screen_application.apply_async(args=[application_id], retry=False)
+    try:  # by name: approvals/tasks.py imports this module
+        current_app.tasks["approvals.screen_application"].apply_async(args=[application_id],
+                                                                      retry=False)
     except Exception:  # any broker failure; the sweep recovers
         log.warning("could not queue screening of application %s; the sweep will", application_id)
 

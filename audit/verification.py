@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -107,11 +108,9 @@ def verification_request(*, actor) -> Requested:
 
 def enqueue(verification_id: int) -> None:
     """Never raises or hangs the request (CELERY_BROKER_* bound the publish)."""
-    from .tasks import verify_audit_chain  # here: tasks import this module
-
-    try:
-        verify_audit_chain.apply_async(kwargs={"verification_id": verification_id},
-                                       retry=False)
+    try:  # by name: audit/tasks.py imports this module
+        current_app.tasks["audit.tasks.verify_audit_chain"].apply_async(
+            kwargs={"verification_id": verification_id}, retry=False)
     except Exception:  # any broker failure; the hourly task runs the request instead
         log.warning("could not queue chain verification %s; the hourly run will do it",
                     verification_id)

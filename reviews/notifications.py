@@ -10,6 +10,7 @@ are given plain values, never the decision or its reviewer.
 import logging
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -55,20 +56,20 @@ def review_link(application_id: int) -> str:
 
 # Publishing and sending.
 
-def publish(task, object_id: int) -> None:
+def publish(task_name: str, object_id: int) -> None:
     """Never raises or hangs (CELERY_BROKER_* bound the connection). A decision mail lost to
-    a broker outage is sent by decision_mail_sweep (Decision.mailed_at is the outbox mark)."""
+    a broker outage is sent by decision_mail_sweep (Decision.mailed_at is the outbox mark).
+    The task is found by name in Celery's registry, so nothing here imports reviews/tasks.py
+    (which imports this module)."""
     try:
-        task.apply_async(args=[object_id], retry=False)
+        current_app.tasks[task_name].apply_async(args=[object_id], retry=False)
     except Exception:  # any broker failure, or in eager mode the task's own, after retries
-        log.exception("%s(%s) did not go out; run it again by hand", task.name, object_id)
+        log.exception("%s(%s) did not go out; run it again by hand", task_name, object_id)
 
 
 def enqueue(task_name: str, object_id: int) -> None:
-    """Publishes the mail task of reviews/tasks.py named `task_name` for one object."""
-    from . import tasks  # here: tasks import this module
-
-    publish(getattr(tasks, task_name), object_id)
+    """Publishes the mail task reviews.<task_name> (reviews/tasks.py) for one object."""
+    publish(f"reviews.{task_name}", object_id)
 
 
 def send(template: str, subject: str, context: dict, recipients: list[str]) -> int:
@@ -96,9 +97,7 @@ def _subject(prefix: str, application: Application) -> str:
 
 def enqueue_decision_mail(decision_id: int) -> None:
     """Called on commit of a decision: tells the applicant (task: send_decision_mail)."""
-    from .tasks import send_decision_mail  # here: tasks import this module
-
-    publish(send_decision_mail, decision_id)
+    enqueue("send_decision_mail", decision_id)
 
 
 def send_decision_mail(decision_id: int) -> int:
@@ -227,9 +226,7 @@ def _notice(*, application_id: int, kind: str, window: Q) -> bool:
 
 
 def enqueue_sla_mail(notice_id: int) -> None:
-    from .tasks import send_sla_mail  # here: tasks import this module
-
-    publish(send_sla_mail, notice_id)
+    enqueue("send_sla_mail", notice_id)
 
 
 def send_sla_mail(notice_id: int) -> int:

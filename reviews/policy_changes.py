@@ -18,6 +18,7 @@ changes are in it). One transaction per run: a crash leaves nothing half done fo
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,10 +52,8 @@ def policy_publish(*, actor, policy_version: PolicyVersion,
 
 def enqueue_rescreen() -> None:
     """Never fails or hangs the publish: without a broker the sweep does it."""
-    from .tasks import rescreen_grants  # here: tasks import this module
-
-    try:
-        rescreen_grants.apply_async(retry=False)
+    try:  # by name: reviews/tasks.py imports this module
+        current_app.tasks["reviews.rescreen_grants"].apply_async(retry=False)
     except Exception:  # any broker failure; the sweep recovers
         log.warning("could not queue the grants' re-screen; the sweep will")
 
