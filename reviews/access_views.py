@@ -6,6 +6,7 @@ JavaScript needed. Thin: parse, call one service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from . import campaigns, eligibility, grant_reviews
 from .forms import CampaignEndForm, CampaignForm, ItemDecisionForm, ScheduleForm
 from .models import Campaign, GrantReview
 
+ITEMS_PER_PAGE = 100  # each page's usage is two aggregate queries
 ERROR_FIELDS = ("decision", "rationale", "models", "endpoints", "limits", "name", "due_at",
                 "open_items", "cadence", "due_days", "requests_per_minute",
                 "tokens_per_minute", "monthly_tokens")
@@ -105,12 +107,17 @@ def schedule_delete(request, pk):
 def campaign_page(request, pk, *, end_form=None, error=None, status=200):
     _reviewer(request)
     campaign = campaigns.get_campaign(pk)
+    shown_status = request.GET.get("status", "")
     items = campaign.items.select_related("grant__application", "grant__organization",
                                           "decided_by").order_by("status", "pk")
-    rows = grant_reviews.shown(request.user, items)
+    if shown_status in GrantReview.Status.values:
+        items = items.filter(status=shown_status)
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = grant_reviews.shown(request.user, page.object_list)
     fields, general = _errors(end_form, error)
     return render(request, "reviews/access_review.html", {
         "campaign": campaign, "counts": campaigns.summary_of(campaign), "rows": rows,
+        "page": page, "status": shown_status, "statuses": GrantReview.Status.choices,
         "decidable": [row for row in rows if row.may_decide and row.item.is_open],
         "end_form": end_form or CampaignEndForm(),
         "is_admin": request.user.role == Role.ADMIN,

@@ -95,3 +95,23 @@ def test_the_review_queue_counts_grants_waiting_for_the_reviewer(client, admin, 
     started(admin)
     client.force_login(reviewer2)
     assert b'data-grants-waiting="2"' in client.get("/reviews/").content
+
+
+def test_the_campaign_page_pages_and_filters_its_items(client, admin, approved, reviewer2,
+                                                       monkeypatch):
+    from reviews import access_views, grant_reviews
+
+    monkeypatch.setattr(access_views, "ITEMS_PER_PAGE", 2)
+    for _ in range(3):
+        approved()
+    campaign = started(admin)
+    first = campaign.items.order_by("pk").first()
+    grant_reviews.item_decide(reviewer=reviewer2, item=first, decision="certify")
+    client.force_login(reviewer2)
+    url = f"/reviews/access-reviews/{campaign.pk}/"
+    assert client.get(url).content.count(b"<tr data-item=") == 2
+    assert b"Page 1 of 2" in client.get(url).content
+    assert client.get(url + "?page=2").content.count(b"<tr data-item=") == 1
+    open_only = client.get(url + "?status=open").content
+    assert open_only.count(b'data-status="open"') == 2 and b'data-status="certified"' not in \
+        open_only
