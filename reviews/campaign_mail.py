@@ -3,10 +3,14 @@ missed due date changes their grant; reviewers and administrators are reminded b
 campaign's due date; administrators get each campaign's outcome. Published on commit, sent by
 Celery tasks (reviews/tasks.py) like the other review mail (reviews.notifications)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from accounts.models import Role, User
 
 from . import grant_reviews, notifications
-from .models import Campaign, GrantReview
+from .models import AnomalyFlag, Campaign, GrantReview
 
 S = GrantReview.Status
 CHANGES = {  # what the developers' subject says, by the item's outcome
@@ -20,8 +24,9 @@ CHANGES = {  # what the developers' subject says, by the item's outcome
 def send_grant_review_mail(item_id: int) -> int:
     item = (GrantReview.objects.select_related("grant__application", "campaign")
             .filter(pk=item_id).first())
-    if item is None or item.status not in CHANGES:
-        return 0
+    if item is None or item.status not in CHANGES or item.mail_due_at is None \
+            or item.mailed_at is not None:
+        return 0  # nothing owed, or a redelivered or repeated task: nothing twice
     grant, application = item.grant, item.grant.application
     context = {
         "outcome": item.status, "change": CHANGES[item.status], "grant_id": grant.pk,
@@ -33,8 +38,29 @@ def send_grant_review_mail(item_id: int) -> int:
         "link": notifications.site(f"/portal/grants/{grant.pk}/"),
     }
     subject = f"Production access {CHANGES[item.status]}: grant #{grant.pk}"
-    return notifications.send("grant_review", subject, context,
+    sent = notifications.send("grant_review", subject, context,
                               notifications.applicants(application))
+    GrantReview.objects.filter(pk=item.pk, mailed_at__isnull=True).update(mailed_at=timezone.now())
+    return sent
+
+
+def grant_mail_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Publishes again the mails about changed grants that never went out (their task was
+    lost, or never left because the broker was down): an item's outcome to the holder, a
+    monitoring suspension to the organization and the admins. Returns how many."""
+    now = timezone.now()
+    recent = {"lt": now - older_than, "gt": now - timedelta(days=7)}
+    items = list(GrantReview.objects.filter(
+        mail_due_at__lt=recent["lt"], mail_due_at__gt=recent["gt"], mailed_at__isnull=True)
+        .values_list("pk", flat=True)[:500])
+    flags = list(AnomalyFlag.objects.filter(
+        suspended=True, mailed_at__isnull=True, created_at__lt=recent["lt"],
+        created_at__gt=recent["gt"]).values_list("pk", flat=True)[:500])
+    for item_id in items:
+        notifications.enqueue("send_grant_review_mail", item_id)
+    for flag_id in flags:
+        notifications.enqueue("send_suspension_mail", flag_id)
+    return len(items) + len(flags)
 
 
 def send_campaign_reminder_mail(campaign_id: int) -> int:

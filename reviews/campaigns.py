@@ -133,7 +133,8 @@ def _close_item(item_id: int, *, actor, suspend: bool, campaign: Campaign) -> in
                 reason=f"Not re-certified in access review \u201c{campaign.name}\u201d by "
                        f"{campaign.due_at:%Y-%m-%d %H:%M} UTC.")
         item.status = S.LAPSED if suspend else S.CLOSED
-        item.save(update_fields=["status"])
+        item.mail_due_at = timezone.now() if suspends else None
+        item.save(update_fields=["status", "mail_due_at"])
         record(actor=actor, actor_label="" if actor else "system",
                action="grant_review.lapsed" if suspend else "grant_review.closed",
                target_type="grant_review", target_id=item.pk,

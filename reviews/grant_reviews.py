@@ -244,7 +244,9 @@ def item_decide(*, reviewer, item: GrantReview, decision: str, rationale: str = 
             reviewer
         item.rationale = rationale
         item.outcome = {"before": before, "after": _terms(grant)}
-        item.save(update_fields=["status", "decided_at", "decided_by", "rationale", "outcome"])
+        item.mail_due_at = item.decided_at if told else None
+        item.save(update_fields=["status", "decided_at", "decided_by", "rationale", "outcome",
+                                 "mail_due_at"])
         record(actor=reviewer, action="grant_review.decided", target_type="grant_review",
                target_id=item.pk, data={"grant": grant.pk, "decision": decision,
                                         "rationale": rationale, "was": was,

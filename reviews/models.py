@@ -147,6 +147,10 @@ class GrantReview(models.Model):
     rationale = models.TextField(blank=True)
     # The grant's terms before and after the decision (models, endpoints, limits).
     outcome = models.JSONField(default=dict, blank=True)
+    # The outbox of the holder's mail: owed since mail_due_at (its grant changed), sent at
+    # mailed_at; the sweep re-sends what a broker outage lost.
+    mail_due_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "created_at", "pk"]
@@ -185,6 +189,7 @@ class AnomalyFlag(models.Model):
     window_end = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
     suspended = models.BooleanField(default=False)  # the grant was suspended for it
+    mailed_at = models.DateTimeField(null=True, blank=True)  # the suspension mail went out
     review = models.ForeignKey(GrantReview, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="flags")
 

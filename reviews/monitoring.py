@@ -126,9 +126,9 @@ def send_suspension_mail(flag_id: int) -> int:
     """Members read what happened and what to do; administrators also the figures and the
     re-review. Nothing once the grant is no longer suspended (a late retry has no news)."""
     flag = (AnomalyFlag.objects.select_related("grant__application", "grant__organization")
-            .filter(pk=flag_id, suspended=True).first())
+            .filter(pk=flag_id, suspended=True, mailed_at__isnull=True).first())
     if flag is None or flag.grant.status != Grant.Status.SUSPENDED:
-        return 0
+        return 0  # nothing owed, sent already, or no news any more
     grant = flag.grant
     context = {"grant_id": grant.pk, "title": grant.application.title,
                "organization": grant.organization.name, "rule": RULE_LABELS[flag.rule],
@@ -139,10 +139,13 @@ def send_suspension_mail(flag_id: int) -> int:
     members = [email for email in _members(grant) if email not in admins]
     sent = notifications.send("grant_suspended", subject, {**context, "for_admins": False},
                               members)
-    return sent + notifications.send("grant_suspended", subject, {
+    sent += notifications.send("grant_suspended", subject, {
         **context, "for_admins": True, "reason": _reason(flag),
         "link": notifications.site(f"/reviews/access-review-items/{flag.review_id}/")},
         admins)
+    AnomalyFlag.objects.filter(pk=flag.pk, mailed_at__isnull=True).update(
+        mailed_at=timezone.now())
+    return sent
 
 
 def _members(grant: Grant) -> list[str]:

@@ -61,6 +61,12 @@ def send_grant_review_mail(item_id: int) -> int:
     return campaign_mail.send_grant_review_mail(item_id)
 
 
+@shared_task(name="reviews.sweep_grant_mail")
+def sweep_grant_mail() -> int:
+    """Periodic: mails about changed grants that never went out are sent."""
+    return campaign_mail.grant_mail_sweep()
+
+
 @shared_task(name="reviews.send_campaign_reminder_mail", **MAIL_RETRY)
 def send_campaign_reminder_mail(campaign_id: int) -> int:
     return campaign_mail.send_campaign_reminder_mail(campaign_id)

@@ -141,6 +141,7 @@ CELERY_BEAT_SCHEDULE = {
     "flush-usage": {"task": "approvals.flush_usage", "schedule": 60.0},
     "expire-rotated-keys": {"task": "approvals.expire_rotated_keys", "schedule": 300.0},
     "campaigns-due": {"task": "reviews.campaigns_due", "schedule": 300.0},
+    "sweep-grant-mail": {"task": "reviews.sweep_grant_mail", "schedule": 300.0},
     "monitor-usage": {"task": "reviews.monitor_usage", "schedule": 900.0},
     "rescreen-grants": {"task": "reviews.rescreen_grants", "schedule": 600.0},
 }

@@ -244,3 +244,47 @@ def test_a_scheduled_campaign_is_a_beat_row_and_starts_once_a_day(approved, admi
     assert AuditEvent.objects.get(action="campaign.started").actor_label == "system"
     campaigns.schedule_delete(actor=admin, schedule_id=task.pk)
     assert not PeriodicTask.objects.filter(pk=task.pk).exists()
+
+
+def test_mail_about_a_changed_grant_lost_to_the_broker_is_sent_once_by_the_sweep(
+        approved, admin, reviewer2, dev_a, django_capture_on_commit_callbacks):
+    from reviews import campaign_mail
+
+    kept, revoked = approved(), approved()
+    campaign = start(admin)
+    # Decided without running what the commits enqueue: the mail tasks are lost.
+    grant_reviews.item_decide(reviewer=reviewer2, item=campaign.items.get(grant=kept),
+                              decision="certify")
+    grant_reviews.item_decide(reviewer=reviewer2, item=campaign.items.get(grant=revoked),
+                              decision="revoke", rationale="Not used.")
+    assert not mail.outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert campaign_mail.grant_mail_sweep(older_than=timedelta(0)) == 1  # certify owes none
+    assert [m.subject for m in mail.outbox] == [
+        f"Production access revoked after review: grant #{revoked.pk}"]
+    assert mail.outbox[0].to == [dev_a.email]
+    assert campaign_mail.grant_mail_sweep(older_than=timedelta(0)) == 0
+    assert campaign_mail.send_grant_review_mail(campaign.items.get(grant=revoked).pk) == 0
+
+
+def test_a_monitoring_suspension_mail_lost_is_swept_too(approved, admin, dev_a,
+                                                        django_capture_on_commit_callbacks):
+    from approvals.grants import grant_status_set
+    from reviews import campaign_mail
+    from reviews.models import AnomalyFlag
+
+    grant = approved()
+    grant_status_set(actor=None, grant=grant, status="suspended", reason="test")
+    item, _ = grant_reviews.rereview_open(grant=grant, kind="anomaly", reason="A burst")
+    now = timezone.now()
+    flag = AnomalyFlag.objects.create(
+        grant=grant, rule="denied_burst", severity="severe", suspended=True, review=item,
+        window_start=now - timedelta(hours=1), window_end=now,
+        figures={"observed": 900, "threshold": 500, "baseline": None, "window": "60 min"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert campaign_mail.grant_mail_sweep(older_than=timedelta(0)) == 1
+    assert {a for m in mail.outbox for a in m.to} == {dev_a.email, admin.email}
+    flag.refresh_from_db()
+    assert flag.mailed_at is not None
+    assert campaign_mail.grant_mail_sweep(older_than=timedelta(0)) == 0
