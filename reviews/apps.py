@@ -2,6 +2,11 @@ from django.apps import AppConfig
 
 
 class ReviewsConfig(AppConfig):
-    """Queues, claims, decisions, SLAs, access-review campaigns (later issues)."""
+    """Queues, claims, decisions, SLAs, access reviews, monitoring, policy changes."""
 
     name = "reviews"
+
+    def ready(self):
+        # Register this app's Celery tasks in every process (web ones too): services publish
+        # them by name from Celery's registry rather than importing the tasks module.
+        from . import tasks  # noqa: F401

@@ -66,3 +66,16 @@ def test_production_passes_the_deployment_checklist():
                DJANGO_ALLOWED_HOSTS="access.example.com")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_a_web_process_knows_every_task_the_services_publish_by_name():
+    """Services publish tasks by name from Celery's registry; a process that only set Django
+    up (gunicorn) must have them, or a submit's screening would wait for the sweep."""
+    code = ("import json, django; django.setup(); from celery import current_app; "
+            "print(json.dumps(sorted(current_app.tasks)))")
+    done = run(["-c", code], "config.settings.local")
+    assert done.returncode == 0, done.stderr
+    names = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert {"approvals.screen_application", "reviews.send_decision_mail",
+            "reviews.send_grant_review_mail", "reviews.send_suspension_mail",
+            "reviews.rescreen_grants", "audit.tasks.verify_audit_chain"} <= names
