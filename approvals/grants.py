@@ -42,26 +42,35 @@ def narrowed(application: Application, *, models=None, endpoints=None, limits=No
              conditions=()) -> GrantTerms:
     """A reviewer's terms: within what the application asked for, never wider (400 naming
     the field otherwise). Anything not given stays as asked."""
-    asked = requested_terms(application)
+    terms = within(requested_terms(application), models=models, endpoints=endpoints,
+                   limits=limits, outside="Not asked for",
+                   refusal=("The terms are wider than the application asked for.",
+                            "wider_than_asked"))
+    return GrantTerms(terms.models, terms.endpoints, terms.limits, list(conditions))
+
+
+def within(bound: GrantTerms, *, models, endpoints, limits, outside: str,
+           refusal: tuple[str, str]) -> GrantTerms:
+    """`bound` narrowed by what is given (None keeps a term as it is): a model, endpoint or
+    limit beyond `bound`, or no model or endpoint left, is refused (400 naming the field;
+    `outside` starts the scope errors, `refusal` is the detail and code)."""
     errors = {}
-    wider_models = sorted(set(models or ()) - set(asked.models))
-    if wider_models:
-        errors["models"] = [f"Not asked for: {', '.join(wider_models)}."]
-    wider_endpoints = sorted(set(endpoints or ()) - set(asked.endpoints))
-    if wider_endpoints:
-        errors["endpoints"] = [f"Not asked for: {', '.join(wider_endpoints)}."]
-    limits = {**asked.limits, **{k: v for k, v in (limits or {}).items() if v is not None}}
-    wider_limits = [k for k in LIMIT_NAMES if limits[k] > asked.limits[k]]
+    for name, given, allowed in (("models", models, bound.models),
+                                 ("endpoints", endpoints, bound.endpoints)):
+        wider = sorted(set(given or ()) - set(allowed))
+        if wider:
+            errors[name] = [f"{outside}: {', '.join(wider)}."]
+        elif given == []:
+            errors[name] = ["Keep at least one."]
+    merged = {**bound.limits, **{k: v for k, v in (limits or {}).items() if v is not None}}
+    wider_limits = [k for k in LIMIT_NAMES if merged[k] > bound.limits[k]]
     if wider_limits:
-        errors["limits"] = [f"{k} may not exceed {asked.limits[k]}." for k in wider_limits]
-    if models == [] or endpoints == []:
-        errors.setdefault("models" if models == [] else "endpoints", ["Keep at least one."])
+        errors["limits"] = [f"{k} may not exceed {bound.limits[k]}." for k in wider_limits]
     if errors:
-        raise InvalidInput("The terms are wider than the application asked for.",
-                           code="wider_than_asked", extra=errors)
-    return GrantTerms(models=list(models or asked.models),
-                      endpoints=list(endpoints or asked.endpoints),
-                      limits={k: limits[k] for k in LIMIT_NAMES}, conditions=list(conditions))
+        raise InvalidInput(refusal[0], code=refusal[1], extra=errors)
+    return GrantTerms(models=list(models or bound.models),
+                      endpoints=list(endpoints or bound.endpoints),
+                      limits={k: merged[k] for k in LIMIT_NAMES})
 
 
 def combined(all_terms: list[GrantTerms]) -> GrantTerms:
@@ -121,29 +130,15 @@ def grant_terms_reduce(*, actor, grant: Grant, models=None, endpoints=None, limi
         grant = Grant.objects.select_for_update().select_related("organization").get(pk=grant.pk)
         if grant.status in (Grant.Status.REVOKED, Grant.Status.EXPIRED):
             raise InvalidInput(f"A {grant.status} grant cannot change.", code="invalid_status")
-        errors = {}
-        models = list(grant.model_names if models is None else models)
-        endpoints = list(grant.endpoints if endpoints is None else endpoints)
-        for name, asked, granted in (("models", models, grant.model_names),
-                                     ("endpoints", endpoints, grant.endpoints)):
-            wider = sorted(set(asked) - set(granted))
-            if wider:
-                errors[name] = [f"Not granted: {', '.join(wider)}."]
-            elif not asked:
-                errors[name] = ["Keep at least one."]
-        new_limits = {**grant.limits, **{k: v for k, v in (limits or {}).items()
-                                         if v is not None}}
-        wider_limits = [k for k in LIMIT_NAMES if new_limits[k] > grant.limits[k]]
-        if wider_limits:
-            errors["limits"] = [f"{k} may not exceed {grant.limits[k]}." for k in wider_limits]
-        if errors:
-            raise InvalidInput("A reduction cannot widen the grant.", code="wider_than_granted",
-                               extra=errors)
+        kept = within(GrantTerms(grant.model_names, grant.endpoints, grant.limits),
+                      models=models, endpoints=endpoints, limits=limits,
+                      outside="Not granted",
+                      refusal=("A reduction cannot widen the grant.", "wider_than_granted"))
         before = {"models": grant.model_names, "endpoints": grant.endpoints,
                   "limits": grant.limits}
-        grant.model_names = [m for m in grant.model_names if m in models]
-        grant.endpoints = [e for e in grant.endpoints if e in endpoints]
-        grant.limits = {k: new_limits[k] for k in LIMIT_NAMES}
+        grant.model_names = [m for m in grant.model_names if m in kept.models]
+        grant.endpoints = [e for e in grant.endpoints if e in kept.endpoints]
+        grant.limits = kept.limits
         grant.save(update_fields=["model_names", "endpoints", "limits"])
         after = {"models": grant.model_names, "endpoints": grant.endpoints,
                  "limits": grant.limits}

@@ -185,35 +185,27 @@ class LocalLimiter:
 
 
 def record_usage(*, grant_id: int, minute: datetime, requests=0, tokens=0, scope_denied=0):
-    updated = UsageBucket.objects.filter(grant_id=grant_id, minute=minute).update(
-        requests=F("requests") + requests, tokens=F("tokens") + tokens,
-        scope_denied=F("scope_denied") + scope_denied)
-    if not updated:
-        try:
-            with transaction.atomic():
-                UsageBucket.objects.create(grant_id=grant_id, minute=minute, requests=requests,
-                                           tokens=tokens, scope_denied=scope_denied)
-        except IntegrityError:  # another process made the row first
-            record_usage(grant_id=grant_id, minute=minute, requests=requests, tokens=tokens,
-                         scope_denied=scope_denied)
+    _add(UsageBucket, {"grant_id": grant_id, "minute": minute},
+         {"requests": requests, "tokens": tokens, "scope_denied": scope_denied})
 
 
 def record_scope(*, grant_id: int, day, model: str, endpoint: str, requests=0, tokens=0,
                  denied=0):
     """Adds to a grant's day on one model and endpoint, like record_usage."""
-    updated = UsageScope.objects.filter(
-        grant_id=grant_id, day=day, model_name=model, endpoint=endpoint).update(
-        requests=F("requests") + requests, tokens=F("tokens") + tokens,
-        denied=F("denied") + denied)
-    if not updated:
-        try:
-            with transaction.atomic():
-                UsageScope.objects.create(grant_id=grant_id, day=day, model_name=model,
-                                          endpoint=endpoint, requests=requests, tokens=tokens,
-                                          denied=denied)
-        except IntegrityError:  # another process made the row first
-            record_scope(grant_id=grant_id, day=day, model=model, endpoint=endpoint,
-                         requests=requests, tokens=tokens, denied=denied)
+    _add(UsageScope, {"grant_id": grant_id, "day": day, "model_name": model,
+                      "endpoint": endpoint},
+         {"requests": requests, "tokens": tokens, "denied": denied})
+
+
+def _add(model, key: dict, counts: dict) -> None:
+    """Adds `counts` to the row of `model` at `key` (unique), making it when there is none."""
+    if model.objects.filter(**key).update(**{f: F(f) + n for f, n in counts.items()}):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, **counts)
+    except IntegrityError:  # another process made the row first
+        _add(model, key, counts)
 
 
 local = LocalLimiter()
@@ -240,10 +232,10 @@ def flush(r, *, batch: int = 1000) -> int:
                          tokens=counts.get("tokens", 0),
                          scope_denied=counts.get("scope_denied", 0))
             day = timezone.localdate(at)
-            for name, value in counts.items():
-                if name[:2] in ("s:", "t:", "d:"):
-                    model, endpoint = name[2:].split("\t", 1)
-                    scopes[(int(grant_id), day, model, endpoint, name[0])] += value
+            for field, value in counts.items():
+                if field[:2] in ("s:", "t:", "d:"):
+                    model, endpoint = field[2:].split("\t", 1)
+                    scopes[(int(grant_id), day, model, endpoint, field[0])] += value
             moved += 1
     _record_scopes(scopes)
     pipe = r.pipeline(transaction=True)

@@ -25,12 +25,25 @@ def current_domains():
     return current_policy().domains.order_by("kind", "slug")
 
 
+def _compile(policy_id: int, number: int) -> screening.CompiledPolicy:
+    """A version's domains compiled; RuleError when a rule does not compile."""
+    return screening.compile_policy(number, [
+        screening.DomainSpec(slug=d.slug, name=d.name, kind=d.kind, rules=d.rules)
+        for d in Domain.objects.filter(policy_id=policy_id)])
+
+
+def _compile_draft(policy: PolicyVersion) -> screening.CompiledPolicy:
+    try:
+        return _compile(policy.pk, policy.number)
+    except RuleError as exc:
+        raise InvalidInput(f"The draft's screening rules are invalid: {exc}",
+                           code="invalid_rules") from exc
+
+
 @lru_cache(maxsize=8)
 def _compiled(policy_id: int, number: int) -> screening.CompiledPolicy:
     # Safe to keep in process memory: a published version never changes.
-    specs = [screening.DomainSpec(slug=d.slug, name=d.name, kind=d.kind, rules=d.rules)
-             for d in Domain.objects.filter(policy_id=policy_id)]
-    return screening.compile_policy(number, specs)
+    return _compile(policy_id, number)
 
 
 def compiled(policy: PolicyVersion) -> screening.CompiledPolicy:
@@ -46,13 +59,7 @@ def compiled_draft(policy: PolicyVersion) -> screening.CompiledPolicy:
     if policy.is_published:
         raise Conflict(f"Policy v{policy.number} is published; only a draft is simulated.",
                        code="not_a_draft")
-    try:
-        return screening.compile_policy(policy.number, [
-            screening.DomainSpec(slug=d.slug, name=d.name, kind=d.kind, rules=d.rules)
-            for d in Domain.objects.filter(policy=policy)])
-    except RuleError as exc:
-        raise InvalidInput(f"The draft's screening rules are invalid: {exc}",
-                           code="invalid_rules") from exc
+    return _compile_draft(policy)
 
 
 @transaction.atomic
@@ -77,13 +84,7 @@ def policy_publish(*, actor, policy: PolicyVersion) -> PolicyVersion:
         raise Conflict(f"Policy v{policy.number} is already published.", code="already_published")
     if not policy.domains.exists():
         raise Conflict("A policy without domains cannot be published.", code="empty_policy")
-    try:  # refuse rules that do not compile
-        screening.compile_policy(policy.number, [
-            screening.DomainSpec(slug=d.slug, name=d.name, kind=d.kind, rules=d.rules)
-            for d in policy.domains.all()])
-    except RuleError as exc:
-        raise InvalidInput(f"The draft's screening rules are invalid: {exc}",
-                           code="invalid_rules") from exc
+    _compile_draft(policy)  # refuse rules that do not compile
     policy.status, policy.published_at = PolicyVersion.Status.PUBLISHED, timezone.now()
     policy.published_by = actor
     policy.save(update_fields=["status", "published_at", "published_by"])
