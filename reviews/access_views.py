@@ -15,7 +15,7 @@ from accounts.errors import DomainError
 from accounts.models import Role
 
 from . import campaigns, eligibility, grant_reviews
-from .forms import CampaignEndForm, CampaignForm, ItemDecisionForm, ScheduleForm
+from .forms import CampaignEndForm, CampaignForm, ItemDecisionForm, ScheduleForm, errors_of
 from .models import Campaign, GrantReview
 
 ITEMS_PER_PAGE = 100  # each page's usage is two aggregate queries
@@ -34,24 +34,12 @@ def _admin(request) -> None:
         raise PermissionDenied("Only administrators do this.")
 
 
-def _errors(form, error: DomainError | None) -> tuple[dict, list]:
-    fields = {name: list(texts) for name, texts in (form.errors if form else {}).items()}
-    general = fields.pop("__all__", [])
-    if error is not None:
-        extra = {k: v for k, v in error.extra.items() if k in ERROR_FIELDS}
-        for name, texts in extra.items():
-            fields.setdefault(name, []).extend(texts if isinstance(texts, list) else [str(texts)])
-        if not extra:
-            general.append(error.detail)
-    return fields, general
-
-
 @login_required
 def campaign_list(request, *, form=None, schedule_form=None, error=None, status=200):
     _reviewer(request)
     mine = grant_reviews.items_for(request.user, GrantReview.objects.filter(
         campaign__isnull=True))
-    fields, general = _errors(form or schedule_form, error)
+    fields, general = errors_of(form or schedule_form, error, ERROR_FIELDS)
     return render(request, "reviews/access_reviews.html", {
         "campaigns": [(c, campaigns.summary_of(c)) for c in
                       Campaign.objects.order_by("-created_at", "-pk")[:50]],
@@ -74,8 +62,9 @@ def campaign_start(request):
         campaign = campaigns.campaign_start(actor=request.user, **form.cleaned_data)
     except DomainError as exc:
         return campaign_list(request, form=form, error=exc, status=exc.status_code)
-    messages.success(request, f"The access review started with {campaign.items.count()} "
-                              f"grant{'s' if campaign.items.count() != 1 else ''} to re-certify.")
+    count = campaign.items.count()
+    messages.success(request, f"The access review started with {count} "
+                              f"grant{'s' if count != 1 else ''} to re-certify.")
     return redirect("reviews:campaign", pk=campaign.pk)
 
 
@@ -114,7 +103,7 @@ def campaign_page(request, pk, *, end_form=None, error=None, status=200):
         items = items.filter(status=shown_status)
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     rows = grant_reviews.shown(request.user, page.object_list)
-    fields, general = _errors(end_form, error)
+    fields, general = errors_of(end_form, error, ERROR_FIELDS)
     return render(request, "reviews/access_review.html", {
         "campaign": campaign, "counts": campaigns.summary_of(campaign), "rows": rows,
         "page": page, "status": shown_status, "statuses": GrantReview.Status.choices,
@@ -164,7 +153,7 @@ def item_page(request, pk, *, form=None, error=None, status=200):
     _reviewer(request)
     item = grant_reviews.get_item_for(request.user, pk)
     row = grant_reviews.shown(request.user, [item])[0]
-    fields, general = _errors(form, error)
+    fields, general = errors_of(form, error, ERROR_FIELDS)
     since, until = grant_reviews.usage_period(item)
     return render(request, "reviews/access_review_item.html", {
         "item": item, "row": row, "grant": item.grant, "since": since, "until": until,

@@ -12,6 +12,20 @@ ROUTE_LABELS = {"standard": "Standard", "extra_scrutiny": "Extra scrutiny",
 CONDITIONS_MAX, CONDITION_MAX = 20, 500  # as the API accepts
 
 
+def errors_of(form, error, known_fields) -> tuple[dict, list]:
+    """A page's errors: by field (the form's, and the service's `extra` for `known_fields`)
+    and for the whole form (the form's, or the service's detail when it named no field)."""
+    fields = {name: list(texts) for name, texts in (form.errors if form else {}).items()}
+    general = fields.pop("__all__", [])
+    if error is not None:
+        extra = {k: v for k, v in error.extra.items() if k in known_fields}
+        for name, texts in extra.items():
+            fields.setdefault(name, []).extend(texts if isinstance(texts, list) else [str(texts)])
+        if not extra:
+            general.append(error.detail)
+    return fields, general
+
+
 class QueueFilterForm(forms.Form):
     route = forms.ChoiceField(required=False, choices=[("", "Any route")]
                               + [(name, ROUTE_LABELS[name]) for name in ROUTE_NAMES])

@@ -37,7 +37,8 @@ def rereview_open(*, grant, kind: str, reason: str, details: dict | None = None,
                   policy_number: int | None = None, actor=None) -> tuple[GrantReview, bool]:
     """Opens a re-review of `grant` outside a campaign (kind anomaly or policy), or returns
     the one already open of that kind (its details gain the new finding). Returns
-    (item, created). Call inside the caller's transaction; audited."""
+    (item, created). Call inside the caller's transaction; an opening is audited here, a
+    finding joined is in the caller's own event (anomaly.*, policy.grants_rescreened)."""
     if kind == GrantReview.Kind.CAMPAIGN:
         raise ValueError("Campaign items are opened by reviews.campaigns.")
     details = details or {}
@@ -56,7 +57,8 @@ def rereview_open(*, grant, kind: str, reason: str, details: dict | None = None,
                 details={**details, "findings": [{"reason": reason, **details}]})
     except IntegrityError as exc:  # already opened for this policy version
         raise Conflict("This grant already has that re-review.", code="already_open") from exc
-    record(actor=actor, action="grant_review.opened", target_type="grant_review",
+    record(actor=actor, actor_label="" if actor else "system", action="grant_review.opened",
+           target_type="grant_review",
            target_id=item.pk, data={"grant": grant.pk, "kind": kind, "reason": reason,
                                     "policy_number": policy_number})
     return item, True
@@ -273,12 +275,12 @@ def bulk_certify(*, reviewer, items, rationale: str = "") -> tuple[list[GrantRev
     certified, skipped = [], 0
     with transaction.atomic():
         for item in items:
-            if item.status != S.OPEN or refusal(reviewer, item) is not None:
+            if item.status != S.OPEN:  # a lapsed item is re-certified one by one
                 skipped += 1
                 continue
             try:
                 certified.append(item_decide(reviewer=reviewer, item=item, decision=CERTIFY,
                                              rationale=rationale))
-            except Conflict:  # decided by someone else a moment ago
+            except (Conflict, NotAllowed):  # decided a moment ago, or not this reviewer's
                 skipped += 1
     return certified, skipped

@@ -20,7 +20,7 @@ from approvals import access, evidence, grants, lifecycle, policy, revisions
 from approvals.models import Application, Domain
 
 from . import claims, comments, decisions, eligibility, grant_reviews, queue
-from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm
+from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm, errors_of
 from .models import Claim, Decision, GrantReview
 
 CONTENT_LABELS = {
@@ -189,19 +189,6 @@ def _decision_form(application: Application, revision, data=None) -> DecisionFor
                         asked=grants.requested_terms(application))
 
 
-def _errors(form, error) -> tuple[dict, list]:
-    """Field errors (the form's and the service's `extra`) and errors for the whole form."""
-    fields = {name: list(texts) for name, texts in (form.errors if form else {}).items()}
-    general = fields.pop("__all__", [])
-    if error is not None:
-        extra = {k: v for k, v in error.extra.items() if k in ERROR_LABELS}
-        for name, texts in extra.items():
-            fields.setdefault(name, []).extend(texts if isinstance(texts, list) else [str(texts)])
-        if not extra:
-            general.append(error.detail)
-    return fields, general
-
-
 def _shown(value) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "none"
@@ -234,7 +221,7 @@ def _panel_context(request, application, revision, *, form, error, notice) -> di
     held = Claim.objects.filter(application=application).select_related("reviewer").first()
     refusal = eligibility.refusal(user, application)
     last_needed = eligibility.approval_refusal(user, application, approvals)
-    field_errors, general_errors = _errors(form, error)
+    field_errors, general_errors = errors_of(form, error, ERROR_LABELS)
     return {
         "application": application, "revision": revision, "decisions": decided,
         "approvals": approvals, "held": held, "mine": bool(held and held.reviewer_id == user.pk),
