@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
@@ -146,9 +147,8 @@ def _close_item(item_id: int, *, actor, suspend: bool, campaign: Campaign) -> in
 
 
 def summary_of(campaign: Campaign) -> dict[str, int]:
-    counts = {status: 0 for status in S.values}
-    for status in campaign.items.values_list("status", flat=True):
-        counts[status] += 1
+    counts = dict.fromkeys(S.values, 0)
+    counts.update(campaign.items.order_by().values_list("status").annotate(n=Count("pk")))
     return counts
 
 
