@@ -32,20 +32,26 @@ class LimitsSerializer(serializers.Serializer):
     monthly_tokens = serializers.IntegerField(min_value=0, required=False)
 
 
-class DecisionInputSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=Decision.Kind.choices)
+class NarrowingSerializer(serializers.Serializer):
+    """What a decision may say about the access it leaves: a rationale, and narrower models,
+    endpoints and limits (an application's approval, an access-review item's reduction)."""
+
     rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
                                       default="")
-    conditions = serializers.ListField(child=serializers.CharField(max_length=500),
-                                       max_length=20, required=False, default=list)
-    clauses = serializers.ListField(child=serializers.SlugField(max_length=64), max_length=34,
-                                    required=False, default=list,
-                                    help_text="Policy domains a rejection rests on.")
     limits = LimitsSerializer(required=False)
     models = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20,
                                    required=False, allow_empty=False)
     endpoints = serializers.ListField(child=serializers.CharField(max_length=200),
                                       max_length=20, required=False, allow_empty=False)
+
+
+class DecisionInputSerializer(NarrowingSerializer):
+    decision = serializers.ChoiceField(choices=Decision.Kind.choices)
+    conditions = serializers.ListField(child=serializers.CharField(max_length=500),
+                                       max_length=20, required=False, default=list)
+    clauses = serializers.ListField(child=serializers.SlugField(max_length=64), max_length=34,
+                                    required=False, default=list,
+                                    help_text="Policy domains a rejection rests on.")
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -160,15 +166,8 @@ class ItemSerializer(serializers.Serializer):
         return shown.item.decided_by.email if shown.item.decided_by else None
 
 
-class ItemDecisionSerializer(serializers.Serializer):
+class ItemDecisionSerializer(NarrowingSerializer):
     decision = serializers.ChoiceField(choices=DECISIONS)
-    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
-                                      default="")
-    limits = LimitsSerializer(required=False)
-    models = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20,
-                                   required=False, allow_empty=False)
-    endpoints = serializers.ListField(child=serializers.CharField(max_length=200),
-                                      max_length=20, required=False, allow_empty=False)
 
 
 class BulkCertifySerializer(serializers.Serializer):
