@@ -31,11 +31,15 @@ def _redis_answers() -> bool:
 def _missing_parts() -> dict[str, str]:
     missing = {}
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        missing["postgres"] = ("no PostgreSQL (none answers at 127.0.0.1:5432 and "
-                               "DATABASE_URL names none); the rest ran on SQLite")
+        missing["postgres"] = (
+            "no PostgreSQL (none answers at 127.0.0.1:5432 and "
+            "DATABASE_URL names none); the rest ran on SQLite"
+        )
     if not _redis_answers():
-        missing["redis"] = ("no Redis (none answers at 127.0.0.1:6379 and CACHE_URL names none); "
-                            "the rest used the local-memory cache")
+        missing["redis"] = (
+            "no Redis (none answers at 127.0.0.1:6379 and CACHE_URL names none); "
+            "the rest used the local-memory cache"
+        )
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         missing["browser"] = f"no Chromium at {CHROMIUM} (Debian package `chromium`)"
     return missing

@@ -27,8 +27,9 @@ def organizations_visible_to(user):
         return Organization.objects.none()
     if user.role == Role.ADMIN:
         return Organization.objects.all()
-    return get_objects_for_user(user, VIEW_ORGANIZATION, klass=Organization,
-                                accept_global_perms=False)
+    return get_objects_for_user(
+        user, VIEW_ORGANIZATION, klass=Organization, accept_global_perms=False
+    )
 
 
 def get_organization_for(user, pk) -> Organization:

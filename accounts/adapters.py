@@ -9,6 +9,5 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             confirmed = super().confirm_email(request, email_address)
             if confirmed:
-                services.email_verified_record(user=email_address.user,
-                                               email=email_address.email)
+                services.email_verified_record(user=email_address.user, email=email_address.email)
         return confirmed

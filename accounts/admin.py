@@ -54,8 +54,7 @@ class UserAdmin(admin.ModelAdmin):
         data, user = form.cleaned_data, User.objects.get(pk=obj.pk)
         with transaction.atomic():
             services.role_set(actor=request.user, user=user, role=data["role"])
-            services.specialties_set(actor=request.user, user=user,
-                                     specialties=data["specialties"])
+            services.specialties_set(actor=request.user, user=user, specialties=data["specialties"])
             services.opt_outs_set(actor=request.user, user=user, opt_outs=data["opt_outs"])
             services.active_set(actor=request.user, user=user, active=data["is_active"])
 

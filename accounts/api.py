@@ -46,8 +46,11 @@ class TokenView(APIView):
         if not data.is_valid():
             raise InvalidInput(BAD_CREDENTIALS, code="invalid_credentials")
         # The Django request, so that django-axes sees the client address (axes #478).
-        user = authenticate(request._request, email=data.validated_data["email"],
-                            password=data.validated_data["password"])
+        user = authenticate(
+            request._request,
+            email=data.validated_data["email"],
+            password=data.validated_data["password"],
+        )
         if getattr(request._request, "axes_locked_out", False):
             raise Throttled(detail=LOCKED_OUT)
         if user is None or not user.is_active:
@@ -68,17 +71,22 @@ class SignupView(APIView):
         email = data.validated_data["email"]
         try:
             user = services.developer_signup(
-                email=email, password=data.validated_data["password"],
-                organization_name=data.validated_data["organization"])
+                email=email,
+                password=data.validated_data["password"],
+                organization_name=data.validated_data["organization"],
+            )
         except Conflict:
             # Same answer as for a new address: the owner gets an "account exists" mail,
             # and the id names nothing.
             get_adapter(request._request).send_account_already_exists_mail(email)
-            return Response({"id": uuid.uuid4(), "email": email.lower()},
-                            status=status.HTTP_201_CREATED)
+            return Response(
+                {"id": uuid.uuid4(), "email": email.lower()}, status=status.HTTP_201_CREATED
+            )
         user.emailaddress_set.get(primary=True).send_confirmation(request._request, signup=True)
-        return Response(SignupResponseSerializer({"id": user.public_id, "email": user.email}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            SignupResponseSerializer({"id": user.public_id, "email": user.email}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CurrentGuidelinesView(APIView):
@@ -93,13 +101,15 @@ class CurrentGuidelinesView(APIView):
 class AcceptGuidelinesView(APIView):
     permission_classes = [IsDeveloper]
 
-    @extend_schema(request=GuidelinesAcceptSerializer,
-                   responses={200: GuidelinesAcceptedSerializer})
+    @extend_schema(
+        request=GuidelinesAcceptSerializer, responses={200: GuidelinesAcceptedSerializer}
+    )
     def post(self, request):
         data = GuidelinesAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        acceptance = services.guidelines_accept(user=request.user,
-                                                version=data.validated_data["version"])
+        acceptance = services.guidelines_accept(
+            user=request.user, version=data.validated_data["version"]
+        )
         return Response(GuidelinesAcceptedSerializer(acceptance).data)
 
 
@@ -109,16 +119,24 @@ class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):
         user: User = request.user
-        return Response(MeSerializer({
-            "public_id": user.public_id, "email": user.email, "role": user.role,
-            "specialties": user.specialties, "opt_outs": user.opt_outs,
-            "organizations": access.organizations_visible_to(user).filter(memberships__user=user),
-            "missing": missing_steps(user),
-        }).data)
+        return Response(
+            MeSerializer(
+                {
+                    "public_id": user.public_id,
+                    "email": user.email,
+                    "role": user.role,
+                    "specialties": user.specialties,
+                    "opt_outs": user.opt_outs,
+                    "organizations": access.organizations_visible_to(user).filter(
+                        memberships__user=user
+                    ),
+                    "missing": missing_steps(user),
+                }
+            ).data
+        )
 
 
 class OrganizationDetailView(APIView):
     @extend_schema(responses={200: OrganizationSerializer})
     def get(self, request, pk: int):
-        return Response(OrganizationSerializer(
-            access.get_organization_for(request.user, pk)).data)
+        return Response(OrganizationSerializer(access.get_organization_for(request.user, pk)).data)

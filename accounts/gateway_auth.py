@@ -40,16 +40,21 @@ def caller(authorization: str) -> Caller | None:
     known = _cache.get(digest)
     if known is None or now - known.checked_at > settings.GATEWAY_AUTH_CACHE_SECONDS:
         known = _look_up(token, digest, now)
-    if known is None or (known.token_expires is not None
-                         and known.token_expires <= timezone.now().timestamp()):
+    if known is None or (
+        known.token_expires is not None and known.token_expires <= timezone.now().timestamp()
+    ):
         return None
     return known
 
 
 def _look_up(token: str, digest: str, now: float) -> Caller | None:
-    found = (AuthToken.objects.filter(token_key=token[:CONSTANTS.TOKEN_KEY_LENGTH],
-                                      digest=digest, user__is_active=True)
-             .values_list("user_id", "user__role", "expiry").first())
+    found = (
+        AuthToken.objects.filter(
+            token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH], digest=digest, user__is_active=True
+        )
+        .values_list("user_id", "user__role", "expiry")
+        .first()
+    )
     with _lock:
         if found is None:
             _cache.pop(digest, None)

@@ -77,13 +77,15 @@ class Organization(models.Model):
 
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organization"],
-                                               name="unique_membership")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
+        ]
 
     def __str__(self):
         return f"{self.user} in {self.organization}"
@@ -100,8 +102,9 @@ class GuidelinesVersion(models.Model):
     version = models.PositiveIntegerField(unique=True)
     text = models.TextField()
     published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -112,13 +115,15 @@ class GuidelinesVersion(models.Model):
 
 class GuidelinesAcceptance(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="acceptances")
-    guidelines = models.ForeignKey(GuidelinesVersion, on_delete=models.PROTECT,
-                                   related_name="acceptances")
+    guidelines = models.ForeignKey(
+        GuidelinesVersion, on_delete=models.PROTECT, related_name="acceptances"
+    )
     accepted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "guidelines"],
-                                               name="unique_acceptance")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "guidelines"], name="unique_acceptance")
+        ]
 
     def __str__(self):
         return f"{self.user} accepted v{self.guidelines.version}"

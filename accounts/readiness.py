@@ -15,8 +15,10 @@ def current_guidelines() -> GuidelinesVersion | None:
 
 def has_accepted_current_guidelines(user) -> bool:
     current = current_guidelines()
-    return current is None or GuidelinesAcceptance.objects.filter(
-        user=user, guidelines=current).exists()
+    return (
+        current is None
+        or GuidelinesAcceptance.objects.filter(user=user, guidelines=current).exists()
+    )
 
 
 def missing_steps(user) -> list[str]:
@@ -31,5 +33,8 @@ def missing_steps(user) -> list[str]:
 def ensure_ready_to_submit(user) -> None:
     missing = missing_steps(user)
     if missing:
-        raise NotAllowed("Verify your email address and accept the current usage guidelines "
-                         "before submitting.", code="not_ready", extra={"missing": missing})
+        raise NotAllowed(
+            "Verify your email address and accept the current usage guidelines before submitting.",
+            code="not_ready",
+            extra={"missing": missing},
+        )

@@ -16,8 +16,9 @@ class TokenResponseSerializer(serializers.Serializer):
 
 class SignupRequestSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
     organization = serializers.CharField(max_length=120)
 
     def validate(self, attrs):
@@ -62,5 +63,6 @@ class MeSerializer(serializers.Serializer):
     specialties = serializers.ListField(child=serializers.CharField())
     opt_outs = serializers.ListField(child=serializers.CharField())
     organizations = OrganizationSerializer(many=True)
-    missing = serializers.ListField(child=serializers.CharField(),
-                                    help_text="Steps left before the account may submit.")
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Steps left before the account may submit."
+    )

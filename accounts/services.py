@@ -60,9 +60,19 @@ def developer_signup(*, email: str, password: str, organization_name: str) -> Us
     organization = organization_create(name=organization_name)
     _add_member(user, organization)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    record(actor=user, action="account.signup", target_type="user", target_id=user.pk,
-           data={"after": {"email": email, "role": user.role,
-                           "organization": {"id": organization.pk, "name": organization.name}}})
+    record(
+        actor=user,
+        action="account.signup",
+        target_type="user",
+        target_id=user.pk,
+        data={
+            "after": {
+                "email": email,
+                "role": user.role,
+                "organization": {"id": organization.pk, "name": organization.name},
+            }
+        },
+    )
     return user
 
 
@@ -70,14 +80,22 @@ def _validate_slugs(slugs: Iterable[str], field: str) -> list[str]:
     cleaned = sorted({s.strip() for s in slugs if s and s.strip()})
     bad = [s for s in cleaned if slugify(s) != s]
     if bad:
-        raise InvalidInput(f"Not a domain slug: {', '.join(bad)}", code="invalid_slug",
-                           extra={"field": field})
+        raise InvalidInput(
+            f"Not a domain slug: {', '.join(bad)}", code="invalid_slug", extra={"field": field}
+        )
     return cleaned
 
 
 @transaction.atomic
-def account_create(*, actor: User | None, email: str, password: str, role: str,
-                   organization_name: str = "", specialties: Iterable[str] = ()) -> User:
+def account_create(
+    *,
+    actor: User | None,
+    email: str,
+    password: str,
+    role: str,
+    organization_name: str = "",
+    specialties: Iterable[str] = (),
+) -> User:
     """An account made by staff: verified and active; a developer has accepted the
     current guidelines."""
     email = normalize_email(email)
@@ -87,8 +105,14 @@ def account_create(*, actor: User | None, email: str, password: str, role: str,
         raise Conflict("An account with this address already exists.", code="account_exists")
     specialties = _validate_slugs(specialties, "specialties")
     is_admin = role == Role.ADMIN
-    user = User.objects.create_user(email, password, role=role, is_staff=is_admin,
-                                    is_superuser=is_admin, specialties=specialties)
+    user = User.objects.create_user(
+        email,
+        password,
+        role=role,
+        is_staff=is_admin,
+        is_superuser=is_admin,
+        specialties=specialties,
+    )
     organization = organization_create(name=organization_name) if organization_name else None
     if organization:
         _add_member(user, organization)
@@ -96,12 +120,24 @@ def account_create(*, actor: User | None, email: str, password: str, role: str,
     guidelines = current_guidelines()
     if role == Role.DEVELOPER and guidelines:
         GuidelinesAcceptance.objects.create(user=user, guidelines=guidelines)
-    record(actor=actor, action="account.created", target_type="user", target_id=user.pk,
-           actor_label="" if actor else "system",
-           data={"after": {"email": email, "role": role, "specialties": specialties,
-                           "organization": organization.name if organization else None,
-                           "accepted_guidelines": guidelines.version
-                           if role == Role.DEVELOPER and guidelines else None}})
+    record(
+        actor=actor,
+        action="account.created",
+        target_type="user",
+        target_id=user.pk,
+        actor_label="" if actor else "system",
+        data={
+            "after": {
+                "email": email,
+                "role": role,
+                "specialties": specialties,
+                "organization": organization.name if organization else None,
+                "accepted_guidelines": guidelines.version
+                if role == Role.DEVELOPER and guidelines
+                else None,
+            }
+        },
+    )
     return user
 
 
@@ -116,8 +152,13 @@ def role_set(*, actor: User | None, user: User, role: str) -> User:
     user.role = role
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.save(update_fields=["role", "is_staff", "is_superuser"])
-    record(actor=actor, action="account.role_changed", target_type="user", target_id=user.pk,
-           data={"before": {"role": before}, "after": {"role": role}})
+    record(
+        actor=actor,
+        action="account.role_changed",
+        target_type="user",
+        target_id=user.pk,
+        data={"before": {"role": before}, "after": {"role": role}},
+    )
     return user
 
 
@@ -128,8 +169,13 @@ def _domain_list_set(*, actor: User | None, user: User, field: str, slugs: Itera
         return user
     setattr(user, field, after)
     user.save(update_fields=[field])
-    record(actor=actor, action=f"reviewer.{field}_changed", target_type="user", target_id=user.pk,
-           data={"before": {field: before}, "after": {field: after}})
+    record(
+        actor=actor,
+        action=f"reviewer.{field}_changed",
+        target_type="user",
+        target_id=user.pk,
+        data={"before": {field: before}, "after": {field: after}},
+    )
     return user
 
 
@@ -151,9 +197,13 @@ def active_set(*, actor: User | None, user: User, active: bool) -> User:
         return user
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(actor=actor, action="account.reactivated" if active else "account.deactivated",
-           target_type="user", target_id=user.pk,
-           data={"before": {"is_active": not active}, "after": {"is_active": active}})
+    record(
+        actor=actor,
+        action="account.reactivated" if active else "account.deactivated",
+        target_type="user",
+        target_id=user.pk,
+        data={"before": {"is_active": not active}, "after": {"is_active": active}},
+    )
     return user
 
 
@@ -165,10 +215,17 @@ def guidelines_publish(*, actor: User | None, text: str) -> GuidelinesVersion:
         raise InvalidInput("The guidelines text is empty.", code="required")
     last = GuidelinesVersion.objects.select_for_update().order_by("-version").first()
     version = GuidelinesVersion.objects.create(
-        version=(last.version + 1) if last else 1, text=text,
-        published_by=actor if actor and actor.is_authenticated else None)
-    record(actor=actor, action="guidelines.published", target_type="guidelines",
-           target_id=version.version, data={"after": {"version": version.version}})
+        version=(last.version + 1) if last else 1,
+        text=text,
+        published_by=actor if actor and actor.is_authenticated else None,
+    )
+    record(
+        actor=actor,
+        action="guidelines.published",
+        target_type="guidelines",
+        target_id=version.version,
+        data={"after": {"version": version.version}},
+    )
     return version
 
 
@@ -179,43 +236,77 @@ def guidelines_accept(*, user: User, version: int) -> GuidelinesAcceptance:
         raise Conflict(
             f"Version {version} is not the current usage guidelines"
             + (f"; the current version is {current.version}." if current else "."),
-            code="not_current_guidelines")
-    acceptance, created = GuidelinesAcceptance.objects.get_or_create(
-        user=user, guidelines=current)
+            code="not_current_guidelines",
+        )
+    acceptance, created = GuidelinesAcceptance.objects.get_or_create(user=user, guidelines=current)
     if created:
-        record(actor=user, action="guidelines.accepted", target_type="guidelines",
-               target_id=current.version, data={"after": {"version": current.version}})
+        record(
+            actor=user,
+            action="guidelines.accepted",
+            target_type="guidelines",
+            target_id=current.version,
+            data={"after": {"version": current.version}},
+        )
     return acceptance
 
 
 @transaction.atomic
 def email_verified_record(*, user: User, email: str) -> None:
-    record(actor=user, action="account.email_verified", target_type="user",
-           target_id=user.pk, data={"after": {"email": email}})
+    record(
+        actor=user,
+        action="account.email_verified",
+        target_type="user",
+        target_id=user.pk,
+        data={"after": {"email": email}},
+    )
 
 
 @transaction.atomic
 def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
     """A portal API token. Only its digest is stored; the token is returned once."""
     instance, token = AuthToken.objects.create(user=user)
-    record(actor=user, action="account.login_succeeded", target_type="user",
-           target_id=user.pk, data={"via": "api_token", "token_prefix": instance.token_key,
-                                    "expires_at": instance.expiry})
+    record(
+        actor=user,
+        action="account.login_succeeded",
+        target_type="user",
+        target_id=user.pk,
+        data={
+            "via": "api_token",
+            "token_prefix": instance.token_key,
+            "expires_at": instance.expiry,
+        },
+    )
     return instance, token
 
 
 def login_succeeded_record(*, user: User, via: str) -> None:
-    record(actor=user, action="account.login_succeeded", target_type="user",
-           target_id=user.pk, data={"via": via})
+    record(
+        actor=user,
+        action="account.login_succeeded",
+        target_type="user",
+        target_id=user.pk,
+        data={"via": via},
+    )
 
 
 def login_failed_record(*, email: str, ip: str | None) -> None:
     """No user id: an unknown address must not be told apart from a known one here either."""
-    record(actor=None, actor_label=normalize_email(email)[:254], action="account.login_failed",
-           target_type="login", target_id=normalize_email(email)[:64],
-           data={"ip": ip})
+    record(
+        actor=None,
+        actor_label=normalize_email(email)[:254],
+        action="account.login_failed",
+        target_type="login",
+        target_id=normalize_email(email)[:64],
+        data={"ip": ip},
+    )
 
 
 def lockout_record(*, email: str, ip: str | None) -> None:
-    record(actor=None, actor_label=normalize_email(email)[:254], action="account.locked_out",
-           target_type="login", target_id=normalize_email(email)[:64], data={"ip": ip})
+    record(
+        actor=None,
+        actor_label=normalize_email(email)[:254],
+        action="account.locked_out",
+        target_type="login",
+        target_id=normalize_email(email)[:64],
+        data={"ip": ip},
+    )

@@ -13,14 +13,19 @@ from .readiness import ACCEPT_GUIDELINES, VERIFY_EMAIL, current_guidelines, miss
 @login_required
 def portal_home(request):
     missing = missing_steps(request.user)
-    return render(request, "portal/home.html", {
-        "missing": missing,
-        "needs_verification": VERIFY_EMAIL in missing,
-        "needs_guidelines": ACCEPT_GUIDELINES in missing,
-        "organizations": access.organizations_visible_to(request.user).filter(
-            memberships__user=request.user),
-        "guidelines": current_guidelines(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "missing": missing,
+            "needs_verification": VERIFY_EMAIL in missing,
+            "needs_guidelines": ACCEPT_GUIDELINES in missing,
+            "organizations": access.organizations_visible_to(request.user).filter(
+                memberships__user=request.user
+            ),
+            "guidelines": current_guidelines(),
+        },
+    )
 
 
 @login_required
@@ -29,14 +34,19 @@ def guidelines(request):
     current = current_guidelines()
     if request.method == "POST":
         try:
-            services.guidelines_accept(user=request.user,
-                                       version=int(request.POST.get("version", "0") or 0))
+            services.guidelines_accept(
+                user=request.user, version=int(request.POST.get("version", "0") or 0)
+            )
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "detail", "That version cannot be accepted."))
             return redirect("portal:guidelines")
         messages.success(request, f"You accepted the usage guidelines, version {current.version}.")
         return redirect("portal:home")
-    return render(request, "portal/guidelines.html", {
-        "guidelines": current,
-        "accepted": ACCEPT_GUIDELINES not in missing_steps(request.user),
-    })
+    return render(
+        request,
+        "portal/guidelines.html",
+        {
+            "guidelines": current,
+            "accepted": ACCEPT_GUIDELINES not in missing_steps(request.user),
+        },
+    )

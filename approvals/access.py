@@ -36,8 +36,11 @@ def organization_for_new_application(user, organization_id=None):
     if organization_id is not None:
         return get_object_or_404(organizations, pk=organization_id)
     if organizations.count() != 1:
-        raise InvalidInput("Name the organization this application is for.",
-                           code="organization_required", extra={"field": "organization"})
+        raise InvalidInput(
+            "Name the organization this application is for.",
+            code="organization_required",
+            extra={"field": "organization"},
+        )
     return organizations.get()
 
 
@@ -56,5 +59,9 @@ def get_grant_for(user, pk) -> Grant:
 
 
 def get_key_for(user, pk) -> ProductionKey:
-    return get_object_or_404(ProductionKey.objects.filter(grant__in=grants_visible_to(user))
-                             .select_related("grant__organization"), pk=pk)
+    return get_object_or_404(
+        ProductionKey.objects.filter(grant__in=grants_visible_to(user)).select_related(
+            "grant__organization"
+        ),
+        pk=pk,
+    )

@@ -33,8 +33,11 @@ from django.utils import timezone
 
 WARNING, SEVERE = "warning", "severe"
 SUSTAINED_RATE, TOKEN_RUN_RATE = "sustained_rate", "token_run_rate"
-DENIED_BURST, UNREQUESTED_SCOPE, SUDDEN_GROWTH = "denied_burst", "unrequested_scope", \
-    "sudden_growth"
+DENIED_BURST, UNREQUESTED_SCOPE, SUDDEN_GROWTH = (
+    "denied_burst",
+    "unrequested_scope",
+    "sudden_growth",
+)
 DAY = timedelta(days=1)
 BASELINE_DAYS = 7
 SETTLE = timedelta(minutes=2)  # usage reaches PostgreSQL within a flush or two
@@ -61,8 +64,12 @@ class Thresholds:
 
 
 def thresholds() -> Thresholds:
-    return Thresholds(**{name: getattr(settings, f"MONITORING_{name.upper()}")
-                         for name in Thresholds.__dataclass_fields__})
+    return Thresholds(
+        **{
+            name: getattr(settings, f"MONITORING_{name.upper()}")
+            for name in Thresholds.__dataclass_fields__
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,13 @@ class Finding:
     @property
     def figures(self) -> dict:
         """JSON-ready: what a flag, an audit event and a re-review keep."""
-        return {"observed": self.observed, "threshold": self.threshold,
-                "baseline": self.baseline,
-                "window": {"start": self.window_start.isoformat(),
-                           "end": self.window_end.isoformat()}, **self.details}
+        return {
+            "observed": self.observed,
+            "threshold": self.threshold,
+            "baseline": self.baseline,
+            "window": {"start": self.window_start.isoformat(), "end": self.window_end.isoformat()},
+            **self.details,
+        }
 
     @property
     def reason(self) -> str:
@@ -91,14 +101,14 @@ class Finding:
 
 REASONS = {
     SUSTAINED_RATE: "{observed} consecutive minutes at or near the granted rate limit "
-                    "(threshold {threshold} minutes)",
+    "(threshold {threshold} minutes)",
     TOKEN_RUN_RATE: "Tokens in the last 24 hours run at {observed:,.0f} a month, "
-                    "{ratio}x the declared {baseline:,} (threshold {threshold:,.0f})",
+    "{ratio}x the declared {baseline:,} (threshold {threshold:,.0f})",
     DENIED_BURST: "{observed} scope-denied calls in one window (threshold {threshold})",
     UNREQUESTED_SCOPE: "{observed} attempted calls of models or endpoints the application "
-                       "never asked for (threshold {threshold})",
+    "never asked for (threshold {threshold})",
     SUDDEN_GROWTH: "Use ({metric}) in the last 24 hours: {observed:,}, {ratio}x the daily "
-                   "average of the days before (threshold {threshold:,.0f})",
+    "average of the days before (threshold {threshold:,.0f})",
 }
 
 
@@ -125,8 +135,12 @@ def periods(now: datetime, th: Thresholds) -> Periods:
     short = [(_at(start), _at(start + size)) for start in range(first, last + 1, size)]
     end = now.replace(minute=0, second=0, microsecond=0)
     day = (end - DAY, end)
-    return Periods(short=short, day=day, baseline=(day[0] - BASELINE_DAYS * DAY, day[0]),
-                   days=[today - DAY, today])
+    return Periods(
+        short=short,
+        day=day,
+        baseline=(day[0] - BASELINE_DAYS * DAY, day[0]),
+        days=[today - DAY, today],
+    )
 
 
 def _at(epoch: int) -> datetime:
@@ -168,26 +182,34 @@ def severity(observed: float, warning: float, severe: float) -> str | None:
 
 
 def evaluate(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Finding]:
-    return [*sustained_rate(usage, p, th), *token_run_rate(usage, p, th),
-            *denied_burst(usage, p, th), *unrequested_scope(usage, p, th),
-            *sudden_growth(usage, p, th)]
+    return [
+        *sustained_rate(usage, p, th),
+        *token_run_rate(usage, p, th),
+        *denied_burst(usage, p, th),
+        *unrequested_scope(usage, p, th),
+        *sudden_growth(usage, p, th),
+    ]
 
 
 def is_busy(requests: int, tokens: int, limits: dict, share: float) -> bool:
-    return (requests >= share * limits["requests_per_minute"]
-            or tokens >= share * limits["tokens_per_minute"])
+    return (
+        requests >= share * limits["requests_per_minute"]
+        or tokens >= share * limits["tokens_per_minute"]
+    )
 
 
 def sustained_rate(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Finding]:
     """One finding per window in which a run of busy minutes reached the threshold."""
     limits, minute = usage.terms.limits, timedelta(minutes=1)
-    busy = sorted((m, r, t) for m, r, t in usage.minutes
-                  if is_busy(r, t, limits, th.sustained_share))
+    busy = sorted(
+        (m, r, t) for m, r, t in usage.minutes if is_busy(r, t, limits, th.sustained_share)
+    )
     runs: dict[datetime, tuple[int, int, int]] = {}  # minute -> run length, peak requests, tokens
     previous = None
     for m, r, t in busy:
-        length, peak_r, peak_t = runs[previous] if previous and m - previous == minute \
-            else (0, 0, 0)
+        length, peak_r, peak_t = (
+            runs[previous] if previous and m - previous == minute else (0, 0, 0)
+        )
         runs[m] = (length + 1, max(peak_r, r), max(peak_t, t))
         previous = m
     findings = []
@@ -198,28 +220,44 @@ def sustained_rate(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Findin
         longest, peak_r, peak_t = max(inside)
         level = severity(longest, th.sustained_minutes, th.sustained_severe_minutes)
         if level:
-            findings.append(Finding(
-                SUSTAINED_RATE, level, longest, _crossed(level, th.sustained_minutes,
-                                                         th.sustained_severe_minutes),
-                {"requests_per_minute": limits["requests_per_minute"],
-                 "tokens_per_minute": limits["tokens_per_minute"],
-                 "share": th.sustained_share,
-                 "declared_requests_per_minute": usage.terms.expected_requests_per_minute},
-                start, end, {"peak_requests_per_minute": peak_r,
-                             "peak_tokens_per_minute": peak_t}))
+            findings.append(
+                Finding(
+                    SUSTAINED_RATE,
+                    level,
+                    longest,
+                    _crossed(level, th.sustained_minutes, th.sustained_severe_minutes),
+                    {
+                        "requests_per_minute": limits["requests_per_minute"],
+                        "tokens_per_minute": limits["tokens_per_minute"],
+                        "share": th.sustained_share,
+                        "declared_requests_per_minute": usage.terms.expected_requests_per_minute,
+                    },
+                    start,
+                    end,
+                    {"peak_requests_per_minute": peak_r, "peak_tokens_per_minute": peak_t},
+                )
+            )
     return findings
 
 
 def token_run_rate(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Finding]:
     declared = max(1, usage.terms.expected_monthly_tokens)
     run_rate = usage.day_tokens * 30
-    level = severity(run_rate, th.run_rate_factor * declared,
-                     th.run_rate_severe_factor * declared)
+    level = severity(run_rate, th.run_rate_factor * declared, th.run_rate_severe_factor * declared)
     if not level:
         return []
     factor = th.run_rate_factor if level == WARNING else th.run_rate_severe_factor
-    return [Finding(TOKEN_RUN_RATE, level, run_rate, factor * declared, declared, *p.day,
-                    {"tokens": usage.day_tokens, "ratio": round(run_rate / declared, 2)})]
+    return [
+        Finding(
+            TOKEN_RUN_RATE,
+            level,
+            run_rate,
+            factor * declared,
+            declared,
+            *p.day,
+            {"tokens": usage.day_tokens, "ratio": round(run_rate / declared, 2)},
+        )
+    ]
 
 
 def denied_burst(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Finding]:
@@ -228,9 +266,17 @@ def denied_burst(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Finding]
         denied = sum(n for m, n in usage.denied_minutes if start <= m < end)
         level = severity(denied, th.denied_calls, th.denied_severe_calls)
         if level:
-            findings.append(Finding(DENIED_BURST, level, denied,
-                                    _crossed(level, th.denied_calls, th.denied_severe_calls),
-                                    None, start, end))
+            findings.append(
+                Finding(
+                    DENIED_BURST,
+                    level,
+                    denied,
+                    _crossed(level, th.denied_calls, th.denied_severe_calls),
+                    None,
+                    start,
+                    end,
+                )
+            )
     return findings
 
 
@@ -238,20 +284,31 @@ def unrequested_scope(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Fin
     """Per calendar day. "(other)" (a name outside the catalogue) was never asked for."""
     terms, findings = usage.terms, []
     for day in p.days:
-        scopes = [{"model": model, "endpoint": endpoint, "denied": denied}
-                  for d, model, endpoint, denied in sorted(usage.denied_scopes)
-                  if d == day and (model not in terms.requested_models
-                                   or endpoint not in terms.requested_endpoints)]
+        scopes = [
+            {"model": model, "endpoint": endpoint, "denied": denied}
+            for d, model, endpoint, denied in sorted(usage.denied_scopes)
+            if d == day
+            and (model not in terms.requested_models or endpoint not in terms.requested_endpoints)
+        ]
         attempted = sum(s["denied"] for s in scopes)
         level = severity(attempted, th.unrequested_calls, th.unrequested_severe_calls)
         if level:
             start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-            findings.append(Finding(
-                UNREQUESTED_SCOPE, level, attempted,
-                _crossed(level, th.unrequested_calls, th.unrequested_severe_calls),
-                {"models": sorted(terms.requested_models),
-                 "endpoints": sorted(terms.requested_endpoints)},
-                start, start + DAY, {"scopes": scopes}))
+            findings.append(
+                Finding(
+                    UNREQUESTED_SCOPE,
+                    level,
+                    attempted,
+                    _crossed(level, th.unrequested_calls, th.unrequested_severe_calls),
+                    {
+                        "models": sorted(terms.requested_models),
+                        "endpoints": sorted(terms.requested_endpoints),
+                    },
+                    start,
+                    start + DAY,
+                    {"scopes": scopes},
+                )
+            )
     return findings
 
 
@@ -262,19 +319,30 @@ def sudden_growth(usage: GrantUsage, p: Periods, th: Thresholds) -> list[Finding
     days = min(BASELINE_DAYS, history)
     findings = []
     for metric, observed, total, floor in (
-            ("requests", usage.day_requests, usage.baseline_requests, th.growth_min_requests),
-            ("tokens", usage.day_tokens, usage.baseline_tokens, th.growth_min_tokens)):
+        ("requests", usage.day_requests, usage.baseline_requests, th.growth_min_requests),
+        ("tokens", usage.day_tokens, usage.baseline_tokens, th.growth_min_tokens),
+    ):
         average = total / days
         compared = max(average, floor)
-        level = severity(observed, th.growth_factor * compared,
-                         th.growth_severe_factor * compared)
+        level = severity(observed, th.growth_factor * compared, th.growth_severe_factor * compared)
         if level:
             factor = th.growth_factor if level == WARNING else th.growth_severe_factor
-            findings.append(Finding(SUDDEN_GROWTH, level, observed, factor * compared,
-                                    round(average, 1), *p.day,
-                                    {"metric": metric, "floor": floor,
-                                     "ratio": round(observed / compared, 2),
-                                     "baseline_days": round(days, 2)}))
+            findings.append(
+                Finding(
+                    SUDDEN_GROWTH,
+                    level,
+                    observed,
+                    factor * compared,
+                    round(average, 1),
+                    *p.day,
+                    {
+                        "metric": metric,
+                        "floor": floor,
+                        "ratio": round(observed / compared, 2),
+                        "baseline_days": round(days, 2),
+                    },
+                )
+            )
     # Both measures grew: one finding, the more severe (then the larger ratio) of the two.
     return sorted(findings, key=lambda f: (f.severity == SEVERE, f.details["ratio"]))[-1:]
 

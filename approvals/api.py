@@ -30,7 +30,9 @@ def with_revisions(queryset):
     """What ApplicationSerializer reads, fetched for the whole page in a few queries."""
     return queryset.select_related("grant").prefetch_related(
         Prefetch("revisions", queryset=Revision.objects.order_by("number")),
-        "decisions__revision", "decisions__reviewer")
+        "decisions__revision",
+        "decisions__reviewer",
+    )
 
 
 class DomainListView(APIView):
@@ -46,8 +48,9 @@ class ApplicationListCreateView(generics.ListAPIView):
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        return with_revisions(access.applications_visible_to(self.request.user)
-                              .order_by("-created_at"))
+        return with_revisions(
+            access.applications_visible_to(self.request.user).order_by("-created_at")
+        )
 
     @extend_schema(request=CreateInputSerializer, responses={201: ApplicationSerializer})
     def post(self, request):
@@ -55,11 +58,15 @@ class ApplicationListCreateView(generics.ListAPIView):
             raise NotAllowed("Only developers create applications.")
         content = validated(CreateInputSerializer, request.data)
         organization = access.organization_for_new_application(
-            request.user, content.pop("organization", None))
-        application = lifecycle.application_create(actor=request.user, organization=organization,
-                                                    content=content)
-        return Response(ApplicationSerializer(application, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+            request.user, content.pop("organization", None)
+        )
+        application = lifecycle.application_create(
+            actor=request.user, organization=organization, content=content
+        )
+        return Response(
+            ApplicationSerializer(application, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def own_application(request, pk: int) -> Application:
@@ -81,8 +88,9 @@ class ApplicationDetailView(APIView):
     def patch(self, request, pk: int):
         application = own_application(request, pk)
         changes = validated(ApplicationInputSerializer, request.data, partial=True)
-        application = lifecycle.application_update(actor=request.user, application=application,
-                                                   changes=changes)
+        application = lifecycle.application_update(
+            actor=request.user, application=application, changes=changes
+        )
         return Response(ApplicationSerializer(application, context={"request": request}).data)
 
 
@@ -92,13 +100,16 @@ class ApplicationSubmitView(APIView):
         application = own_application(request, pk)
         lifecycle.application_submit(actor=request.user, application=application)
         application.refresh_from_db()
-        return Response(ApplicationSerializer(application, context={"request": request}).data,
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(
+            ApplicationSerializer(application, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class ApplicationWithdrawView(APIView):
     @extend_schema(request=None, responses={200: ApplicationSerializer})
     def post(self, request, pk: int):
-        application = lifecycle.application_withdraw(actor=request.user,
-                                                     application=own_application(request, pk))
+        application = lifecycle.application_withdraw(
+            actor=request.user, application=own_application(request, pk)
+        )
         return Response(ApplicationSerializer(application, context={"request": request}).data)

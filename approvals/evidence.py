@@ -15,8 +15,11 @@ class Piece:
 
 def pieces(text: str, matches: list[dict], field: str) -> list[Piece]:
     """Overlapping spans are merged; a merged piece names every domain that matched in it."""
-    spans = sorted((m["start"], m["end"], m["domain"]) for m in matches
-                   if m["field"] == field and 0 <= m["start"] < m["end"] <= len(text))
+    spans = sorted(
+        (m["start"], m["end"], m["domain"])
+        for m in matches
+        if m["field"] == field and 0 <= m["start"] < m["end"] <= len(text)
+    )
     merged: list[list] = []
     for start, end, domain in spans:
         if merged and start < merged[-1][1]:
@@ -37,5 +40,8 @@ def pieces(text: str, matches: list[dict], field: str) -> list[Piece]:
 
 def by_field(texts: dict[str, str], matches: list[dict]) -> list[tuple[str, list[Piece]]]:
     """Each field that has evidence, cut into pieces; fields without a match are left out."""
-    return [(field, pieces(text, matches, field)) for field, text in texts.items()
-            if any(m["field"] == field for m in matches)]
+    return [
+        (field, pieces(text, matches, field))
+        for field, text in texts.items()
+        if any(m["field"] == field for m in matches)
+    ]

@@ -15,8 +15,10 @@ from . import keystore
 from .models import Application, Grant
 
 LIMIT_NAMES = ("requests_per_minute", "tokens_per_minute", "monthly_tokens")
-GENERAL_CONDITION = ("The key may be used only for the use case approved; widening it is a new "
-                     "application that is reviewed again.")
+GENERAL_CONDITION = (
+    "The key may be used only for the use case approved; widening it is a new "
+    "application that is reviewed again."
+)
 
 
 @dataclass(frozen=True)
@@ -32,31 +34,43 @@ def requested_terms(application: Application) -> GrantTerms:
     monthly rate times a burst allowance (settings.GRANT_TOKEN_BURST)."""
     average = application.expected_monthly_tokens / (30 * 24 * 60)
     return GrantTerms(
-        models=list(application.model_names), endpoints=list(application.endpoints),
-        limits={"requests_per_minute": application.expected_requests_per_minute,
-                "tokens_per_minute": math.ceil(average * settings.GRANT_TOKEN_BURST),
-                "monthly_tokens": application.expected_monthly_tokens})
+        models=list(application.model_names),
+        endpoints=list(application.endpoints),
+        limits={
+            "requests_per_minute": application.expected_requests_per_minute,
+            "tokens_per_minute": math.ceil(average * settings.GRANT_TOKEN_BURST),
+            "monthly_tokens": application.expected_monthly_tokens,
+        },
+    )
 
 
-def narrowed(application: Application, *, models=None, endpoints=None, limits=None,
-             conditions=()) -> GrantTerms:
+def narrowed(
+    application: Application, *, models=None, endpoints=None, limits=None, conditions=()
+) -> GrantTerms:
     """A reviewer's terms: within what the application asked for, never wider (400 naming
     the field otherwise). Anything not given stays as asked."""
-    terms = within(requested_terms(application), models=models, endpoints=endpoints,
-                   limits=limits, outside="Not asked for",
-                   refusal=("The terms are wider than the application asked for.",
-                            "wider_than_asked"))
+    terms = within(
+        requested_terms(application),
+        models=models,
+        endpoints=endpoints,
+        limits=limits,
+        outside="Not asked for",
+        refusal=("The terms are wider than the application asked for.", "wider_than_asked"),
+    )
     return GrantTerms(terms.models, terms.endpoints, terms.limits, list(conditions))
 
 
-def within(bound: GrantTerms, *, models, endpoints, limits, outside: str,
-           refusal: tuple[str, str]) -> GrantTerms:
+def within(
+    bound: GrantTerms, *, models, endpoints, limits, outside: str, refusal: tuple[str, str]
+) -> GrantTerms:
     """`bound` narrowed by what is given (None keeps a term as it is): a model, endpoint or
     limit beyond `bound`, or no model or endpoint left, is refused (400 naming the field;
     `outside` starts the scope errors, `refusal` is the detail and code)."""
     errors = {}
-    for name, given, allowed in (("models", models, bound.models),
-                                 ("endpoints", endpoints, bound.endpoints)):
+    for name, given, allowed in (
+        ("models", models, bound.models),
+        ("endpoints", endpoints, bound.endpoints),
+    ):
         wider = sorted(set(given or ()) - set(allowed))
         if wider:
             errors[name] = [f"{outside}: {', '.join(wider)}."]
@@ -68,9 +82,11 @@ def within(bound: GrantTerms, *, models, endpoints, limits, outside: str,
         errors["limits"] = [f"{k} may not exceed {bound.limits[k]}." for k in wider_limits]
     if errors:
         raise InvalidInput(refusal[0], code=refusal[1], extra=errors)
-    return GrantTerms(models=list(models or bound.models),
-                      endpoints=list(endpoints or bound.endpoints),
-                      limits={k: merged[k] for k in LIMIT_NAMES})
+    return GrantTerms(
+        models=list(models or bound.models),
+        endpoints=list(endpoints or bound.endpoints),
+        limits={k: merged[k] for k in LIMIT_NAMES},
+    )
 
 
 def combined(all_terms: list[GrantTerms]) -> GrantTerms:
@@ -89,14 +105,28 @@ def combined(all_terms: list[GrantTerms]) -> GrantTerms:
 def grant_issue(*, actor, application: Application, terms: GrantTerms) -> Grant:
     """Called inside the approval's transaction (approvals.lifecycle.application_approve)."""
     grant = Grant.objects.create(
-        application=application, organization=application.organization,
-        model_names=terms.models, endpoints=terms.endpoints, limits=terms.limits,
+        application=application,
+        organization=application.organization,
+        model_names=terms.models,
+        endpoints=terms.endpoints,
+        limits=terms.limits,
         conditions=terms.conditions,
-        expires_at=timezone.now() + timedelta(days=settings.GRANT_LIFETIME_DAYS))
-    record(actor=actor, action="grant.issued", target_type="grant", target_id=grant.pk,
-           data={"application": application.pk, "models": terms.models,
-                 "endpoints": terms.endpoints, "limits": terms.limits,
-                 "conditions": terms.conditions, "expires_at": grant.expires_at})
+        expires_at=timezone.now() + timedelta(days=settings.GRANT_LIFETIME_DAYS),
+    )
+    record(
+        actor=actor,
+        action="grant.issued",
+        target_type="grant",
+        target_id=grant.pk,
+        data={
+            "application": application.pk,
+            "models": terms.models,
+            "endpoints": terms.endpoints,
+            "limits": terms.limits,
+            "conditions": terms.conditions,
+            "expires_at": grant.expires_at,
+        },
+    )
     return grant
 
 
@@ -108,21 +138,28 @@ def grant_status_set(*, actor, grant: Grant, status: str, reason: str) -> Grant:
         before = grant.status
         if before == status:
             return grant
-        if status not in Grant.Status.values or before in (Grant.Status.REVOKED,
-                                                           Grant.Status.EXPIRED):
+        if status not in Grant.Status.values or before in (
+            Grant.Status.REVOKED,
+            Grant.Status.EXPIRED,
+        ):
             raise InvalidInput(f"A {before} grant cannot become {status}.", code="invalid_status")
         grant.status = status
         grant.save(update_fields=["status"])
-        record(actor=actor, action=f"grant.{status}", target_type="grant", target_id=grant.pk,
-               data={"before": {"status": before}, "after": {"status": status},
-                     "reason": reason})
+        record(
+            actor=actor,
+            action=f"grant.{status}",
+            target_type="grant",
+            target_id=grant.pk,
+            data={"before": {"status": before}, "after": {"status": status}, "reason": reason},
+        )
         keys = list(grant.keys.select_related("grant__organization"))
         transaction.on_commit(lambda: keystore.publish(keys))
     return grant
 
 
-def grant_terms_reduce(*, actor, grant: Grant, models=None, endpoints=None, limits=None,
-                       reason: str) -> Grant:
+def grant_terms_reduce(
+    *, actor, grant: Grant, models=None, endpoints=None, limits=None, reason: str
+) -> Grant:
     """Narrows a grant's models, endpoints and limits (an access review's "reduce"): never
     wider than it is (400 naming the field), at least one model and endpoint kept. Audited,
     and every key's verifier record follows on commit."""
@@ -130,20 +167,27 @@ def grant_terms_reduce(*, actor, grant: Grant, models=None, endpoints=None, limi
         grant = Grant.objects.select_for_update().select_related("organization").get(pk=grant.pk)
         if grant.status in (Grant.Status.REVOKED, Grant.Status.EXPIRED):
             raise InvalidInput(f"A {grant.status} grant cannot change.", code="invalid_status")
-        kept = within(GrantTerms(grant.model_names, grant.endpoints, grant.limits),
-                      models=models, endpoints=endpoints, limits=limits,
-                      outside="Not granted",
-                      refusal=("A reduction cannot widen the grant.", "wider_than_granted"))
-        before = {"models": grant.model_names, "endpoints": grant.endpoints,
-                  "limits": grant.limits}
+        kept = within(
+            GrantTerms(grant.model_names, grant.endpoints, grant.limits),
+            models=models,
+            endpoints=endpoints,
+            limits=limits,
+            outside="Not granted",
+            refusal=("A reduction cannot widen the grant.", "wider_than_granted"),
+        )
+        before = {"models": grant.model_names, "endpoints": grant.endpoints, "limits": grant.limits}
         grant.model_names = [m for m in grant.model_names if m in kept.models]
         grant.endpoints = [e for e in grant.endpoints if e in kept.endpoints]
         grant.limits = kept.limits
         grant.save(update_fields=["model_names", "endpoints", "limits"])
-        after = {"models": grant.model_names, "endpoints": grant.endpoints,
-                 "limits": grant.limits}
-        record(actor=actor, action="grant.reduced", target_type="grant", target_id=grant.pk,
-               data={"before": before, "after": after, "reason": reason})
+        after = {"models": grant.model_names, "endpoints": grant.endpoints, "limits": grant.limits}
+        record(
+            actor=actor,
+            action="grant.reduced",
+            target_type="grant",
+            target_id=grant.pk,
+            data={"before": before, "after": after, "reason": reason},
+        )
         keys = list(grant.keys.select_related("grant__organization"))
         transaction.on_commit(lambda: keystore.publish(keys))
     return grant

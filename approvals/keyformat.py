@@ -17,8 +17,10 @@ KEY_ID_LENGTH = 12
 SECRET_LENGTH = 43  # 43 base62 characters: 256 bits
 CHECKSUM_LENGTH = 6
 MAX_LENGTH = len(PREFIX) + 2 + KEY_ID_LENGTH + SECRET_LENGTH + CHECKSUM_LENGTH
-_SHAPE = re.compile(rf"^{PREFIX}_([0-9A-Za-z]{{{KEY_ID_LENGTH}}})_([0-9A-Za-z]{{{SECRET_LENGTH}}})"
-                    rf"([0-9A-Za-z]{{{CHECKSUM_LENGTH}}})$")
+_SHAPE = re.compile(
+    rf"^{PREFIX}_([0-9A-Za-z]{{{KEY_ID_LENGTH}}})_([0-9A-Za-z]{{{SECRET_LENGTH}}})"
+    rf"([0-9A-Za-z]{{{CHECKSUM_LENGTH}}})$"
+)
 
 
 class ParsedKey(NamedTuple):

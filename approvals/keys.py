@@ -23,9 +23,18 @@ def active_keys(grant: Grant):
 
 def _record(actor, key: ProductionKey, action: str, **data) -> None:
     # The secret never reaches the log: only the public prefix and the name.
-    record(actor=actor, action=f"key.{action}", target_type="key", target_id=key.pk,
-           data={"grant": key.grant_id, "prefix": keyformat.shown_prefix(key.key_id),
-                 "name": key.name, **data})
+    record(
+        actor=actor,
+        action=f"key.{action}",
+        target_type="key",
+        target_id=key.pk,
+        data={
+            "grant": key.grant_id,
+            "prefix": keyformat.shown_prefix(key.key_id),
+            "name": key.name,
+            **data,
+        },
+    )
 
 
 def _publish_on_commit(*keys: ProductionKey) -> None:
@@ -38,11 +47,18 @@ def _mint(actor, grant: Grant, name: str, *, outgoing=None) -> tuple[ProductionK
         raise Conflict("Keys are minted only under an active grant.", code="grant_not_active")
     current = active_keys(grant).exclude(pk=outgoing.pk) if outgoing else active_keys(grant)
     if current.count() >= settings.KEYS_PER_GRANT:
-        raise Conflict(f"A grant has at most {settings.KEYS_PER_GRANT} active keys; "
-                       "revoke one first.", code="key_limit")
+        raise Conflict(
+            f"A grant has at most {settings.KEYS_PER_GRANT} active keys; revoke one first.",
+            code="key_limit",
+        )
     text, parsed = keyformat.new_key()
-    key = ProductionKey.objects.create(grant=grant, key_id=parsed.key_id, name=name.strip(),
-                                       digest=keyformat.digest(parsed.secret), created_by=actor)
+    key = ProductionKey.objects.create(
+        grant=grant,
+        key_id=parsed.key_id,
+        name=name.strip(),
+        digest=keyformat.digest(parsed.secret),
+        created_by=actor,
+    )
     return key, text
 
 
@@ -57,8 +73,11 @@ def key_mint(*, actor, grant: Grant, name: str) -> tuple[ProductionKey, str]:
 
 @transaction.atomic
 def key_revoke(*, actor, key: ProductionKey) -> ProductionKey:
-    key = ProductionKey.objects.select_for_update().select_related("grant__organization").get(
-        pk=key.pk)
+    key = (
+        ProductionKey.objects.select_for_update()
+        .select_related("grant__organization")
+        .get(pk=key.pk)
+    )
     if key.revoked_at is not None:
         raise Conflict("This key is already revoked.", code="already_revoked")
     key.revoked_at = timezone.now()
@@ -72,15 +91,24 @@ def key_revoke(*, actor, key: ProductionKey) -> ProductionKey:
 def key_rotate(*, actor, key: ProductionKey, grace: str) -> tuple[ProductionKey, str]:
     """A new key with the same name; the old one keeps working for the grace period."""
     grant = Grant.objects.select_for_update().get(pk=key.grant_id)
-    old = ProductionKey.objects.select_for_update().select_related("grant__organization").get(
-        pk=key.pk)
+    old = (
+        ProductionKey.objects.select_for_update()
+        .select_related("grant__organization")
+        .get(pk=key.pk)
+    )
     if old.revoked_at is not None or old.replaced_by_id is not None:
         raise Conflict("Only a current key can be rotated.", code="not_rotatable")
     new, text = _mint(actor, grant, old.name, outgoing=old)
     old.expires_at, old.replaced_by = timezone.now() + GRACE_PERIODS[grace], new
     old.save(update_fields=["expires_at", "replaced_by"])
-    _record(actor, old, "rotated", replaced_by=keyformat.shown_prefix(new.key_id), grace=grace,
-            expires_at=old.expires_at)
+    _record(
+        actor,
+        old,
+        "rotated",
+        replaced_by=keyformat.shown_prefix(new.key_id),
+        grace=grace,
+        expires_at=old.expires_at,
+    )
     _record(actor, new, "minted", replaces=keyformat.shown_prefix(old.key_id))
     _publish_on_commit(old)
     return new, text
@@ -89,8 +117,9 @@ def key_rotate(*, actor, key: ProductionKey, grace: str) -> tuple[ProductionKey,
 def keys_expired_record() -> int:
     """Audits keys whose rotation grace ran out (they stopped working at expires_at)."""
     done = 0
-    for key in ProductionKey.objects.filter(expires_at__lte=timezone.now(),
-                                            revoked_at__isnull=True):
+    for key in ProductionKey.objects.filter(
+        expires_at__lte=timezone.now(), revoked_at__isnull=True
+    ):
         with transaction.atomic():
             locked = ProductionKey.objects.select_for_update().get(pk=key.pk)
             if locked.revoked_at is None:

@@ -52,10 +52,18 @@ class VerifyRequestSerializer(serializers.Serializer):
 
 class VerifyResponseSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
-    code = serializers.ChoiceField(choices=[verify.VALID, verify.NOT_FOUND, verify.REVOKED,
-                                            verify.EXPIRED, verify.SUSPENDED,
-                                            verify.SCOPE_DENIED, verify.RATE_LIMITED,
-                                            verify.QUOTA_EXCEEDED])
+    code = serializers.ChoiceField(
+        choices=[
+            verify.VALID,
+            verify.NOT_FOUND,
+            verify.REVOKED,
+            verify.EXPIRED,
+            verify.SUSPENDED,
+            verify.SCOPE_DENIED,
+            verify.RATE_LIMITED,
+            verify.QUOTA_EXCEEDED,
+        ]
+    )
     grant_id = serializers.IntegerField(allow_null=True)
     organization = serializers.CharField(allow_null=True)
     limits = serializers.DictField(allow_null=True)
@@ -107,8 +115,7 @@ class KeyRotateView(APIView):
         _developer(request)
         data = RotateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        new, text = keys.key_rotate(actor=request.user, key=key,
-                                    grace=data.validated_data["grace"])
+        new, text = keys.key_rotate(actor=request.user, key=key, grace=data.validated_data["grace"])
         return Response(_new_key_body(new, text), status=status.HTTP_201_CREATED)
 
 
@@ -129,8 +136,9 @@ class VerifyView(APIView):
         if caller is None:
             return _json({"detail": "Invalid token.", "code": "authentication_failed"}, 401)
         if caller.role != Role.GATEWAY:
-            return _json({"detail": "Only the gateway verifies keys.",
-                          "code": "permission_denied"}, 403)
+            return _json(
+                {"detail": "Only the gateway verifies keys.", "code": "permission_denied"}, 403
+            )
         try:
             body = json.loads(request.body)
         except ValueError:

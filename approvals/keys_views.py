@@ -47,6 +47,7 @@ def _manager(request) -> None:
 
 # --- keys as shown -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class KeyRow:
     key: ProductionKey
@@ -73,11 +74,13 @@ def key_status(key: ProductionKey, now: datetime) -> str:
 
 def _key_rows(grant: Grant) -> list[KeyRow]:
     now = timezone.now()
-    return [KeyRow(k, keyformat.shown_prefix(k.key_id), key_status(k, now))
-            for k in grant.keys.all()]
+    return [
+        KeyRow(k, keyformat.shown_prefix(k.key_id), key_status(k, now)) for k in grant.keys.all()
+    ]
 
 
 # --- pages ---------------------------------------------------------------------------------
+
 
 def _mint_token(request) -> str:
     token = secrets.token_urlsafe(16)
@@ -96,22 +99,41 @@ def _spend_mint_token(request) -> bool:
 
 def _grant_page(request, grant: Grant, *, errors=None, status=200):
     may_manage, rows = _may_manage(request.user), _key_rows(grant)
-    return render(request, "portal/grants/detail.html", {
-        "grant": grant, "rows": rows, "usage": usage_context(grant),
-        "active_count": sum(row.revocable for row in rows), "key_cap": settings.KEYS_PER_GRANT,
-        "may_manage": may_manage, "grace_choices": GRACE_CHOICES,
-        "mint_token": _mint_token(request) if may_manage else "",
-        "grant_usable": grant.status == Grant.Status.ACTIVE and grant.expires_at > timezone.now(),
-        "errors": errors or {}, "name": request.POST.get("name", ""),
-    }, status=status)
+    return render(
+        request,
+        "portal/grants/detail.html",
+        {
+            "grant": grant,
+            "rows": rows,
+            "usage": usage_context(grant),
+            "active_count": sum(row.revocable for row in rows),
+            "key_cap": settings.KEYS_PER_GRANT,
+            "may_manage": may_manage,
+            "grace_choices": GRACE_CHOICES,
+            "mint_token": _mint_token(request) if may_manage else "",
+            "grant_usable": grant.status == Grant.Status.ACTIVE
+            and grant.expires_at > timezone.now(),
+            "errors": errors or {},
+            "name": request.POST.get("name", ""),
+        },
+        status=status,
+    )
 
 
 def _reveal(request, key: ProductionKey, text: str, *, replaced: ProductionKey | None = None):
-    response = render(request, "portal/grants/reveal.html", {
-        "key": key, "secret": text, "prefix": keyformat.shown_prefix(key.key_id),
-        "grant": key.grant, "replaced": replaced,
-        "replaced_prefix": keyformat.shown_prefix(replaced.key_id) if replaced else "",
-        "replaced_status": key_status(replaced, timezone.now()) if replaced else ""})
+    response = render(
+        request,
+        "portal/grants/reveal.html",
+        {
+            "key": key,
+            "secret": text,
+            "prefix": keyformat.shown_prefix(key.key_id),
+            "grant": key.grant,
+            "replaced": replaced,
+            "replaced_prefix": keyformat.shown_prefix(replaced.key_id) if replaced else "",
+            "replaced_status": key_status(replaced, timezone.now()) if replaced else "",
+        },
+    )
     add_never_cache_headers(response)  # no-store: neither the browser nor a proxy keeps it
     return response
 
@@ -119,11 +141,15 @@ def _reveal(request, key: ProductionKey, text: str, *, replaced: ProductionKey |
 @login_required
 def grant_list(request):
     now = timezone.now()
-    live = Q(keys__revoked_at__isnull=True) & (Q(keys__expires_at__isnull=True)
-                                               | Q(keys__expires_at__gt=now))
-    grants = (access.grants_visible_to(request.user)
-              .select_related("application", "organization")
-              .annotate(active_keys=Count("keys", filter=live)).order_by("-created_at"))
+    live = Q(keys__revoked_at__isnull=True) & (
+        Q(keys__expires_at__isnull=True) | Q(keys__expires_at__gt=now)
+    )
+    grants = (
+        access.grants_visible_to(request.user)
+        .select_related("application", "organization")
+        .annotate(active_keys=Count("keys", filter=live))
+        .order_by("-created_at")
+    )
     return render(request, "portal/grants/list.html", {"grants": grants})
 
 
@@ -141,12 +167,14 @@ def key_mint(request, pk):
     if not data.is_valid():
         return _grant_page(request, grant, errors=data.errors, status=400)
     if not _spend_mint_token(request):
-        messages.info(request, "That form was already sent, so no second key was made. "
-                               "A key's secret is shown only once, right after it is made.")
+        messages.info(
+            request,
+            "That form was already sent, so no second key was made. "
+            "A key's secret is shown only once, right after it is made.",
+        )
         return redirect("grants:detail", pk=grant.pk)
     try:
-        key, text = keys.key_mint(actor=request.user, grant=grant,
-                                  name=data.validated_data["name"])
+        key, text = keys.key_mint(actor=request.user, grant=grant, name=data.validated_data["name"])
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("grants:detail", pk=grant.pk)
@@ -163,8 +191,7 @@ def key_rotate(request, pk):
         messages.error(request, "Choose how long the old key keeps working.")
         return redirect("grants:detail", pk=key.grant_id)
     try:
-        new, text = keys.key_rotate(actor=request.user, key=key,
-                                    grace=data.validated_data["grace"])
+        new, text = keys.key_rotate(actor=request.user, key=key, grace=data.validated_data["grace"])
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("grants:detail", pk=key.grant_id)
@@ -179,13 +206,15 @@ def key_revoke(request, pk):
     key = access.get_key_for(request.user, pk)
     prefix = keyformat.shown_prefix(key.key_id)
     if request.method == "GET":
-        return render(request, "portal/grants/revoke.html", {
-            "key": key, "prefix": prefix, "grant": key.grant})
+        return render(
+            request, "portal/grants/revoke.html", {"key": key, "prefix": prefix, "grant": key.grant}
+        )
     try:
         keys.key_revoke(actor=request.user, key=key)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"Key {key.name} ({prefix}) is revoked: "
-                                  "the gateway refuses it from now on.")
+        messages.success(
+            request, f"Key {key.name} ({prefix}) is revoked: the gateway refuses it from now on."
+        )
     return redirect("grants:detail", pk=key.grant_id)

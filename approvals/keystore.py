@@ -33,8 +33,12 @@ def client() -> redis.Redis | None:
     if not settings.GATEWAY_REDIS_URL or time.monotonic() < _down_until:
         return None
     if _client is None:
-        _client = redis.Redis.from_url(settings.GATEWAY_REDIS_URL, socket_timeout=0.2,
-                                       socket_connect_timeout=0.2, health_check_interval=30)
+        _client = redis.Redis.from_url(
+            settings.GATEWAY_REDIS_URL,
+            socket_timeout=0.2,
+            socket_connect_timeout=0.2,
+            health_check_interval=30,
+        )
     return _client
 
 
@@ -68,16 +72,23 @@ def _epoch(moment) -> float | None:
 
 def record_of(key: ProductionKey) -> dict:
     grant = key.grant
-    return {"digest": key.digest, "key_pk": key.pk, "revoked": key.revoked_at is not None,
-            "expires_at": _epoch(key.expires_at), "grant_id": grant.pk,
-            "grant_status": grant.status, "grant_expires_at": _epoch(grant.expires_at),
-            "organization": grant.organization.name, "models": grant.model_names,
-            "endpoints": grant.endpoints, "limits": grant.limits}
+    return {
+        "digest": key.digest,
+        "key_pk": key.pk,
+        "revoked": key.revoked_at is not None,
+        "expires_at": _epoch(key.expires_at),
+        "grant_id": grant.pk,
+        "grant_status": grant.status,
+        "grant_expires_at": _epoch(grant.expires_at),
+        "organization": grant.organization.name,
+        "models": grant.model_names,
+        "endpoints": grant.endpoints,
+        "limits": grant.limits,
+    }
 
 
 def load_from_database(key_id: str) -> dict | None:
-    key = (ProductionKey.objects.select_related("grant__organization")
-           .filter(key_id=key_id).first())
+    key = ProductionKey.objects.select_related("grant__organization").filter(key_id=key_id).first()
     return record_of(key) if key else None
 
 
@@ -130,4 +141,3 @@ def publish(keys) -> None:
 
 def now() -> float:
     return timezone.now().timestamp()
-

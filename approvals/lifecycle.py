@@ -38,7 +38,8 @@ def _require(application: Application, allowed: set, action: str) -> None:
     if application.status not in allowed:
         raise IllegalTransition(
             f"Cannot {action} an application that is {application.get_status_display().lower()}.",
-            extra={"status": application.status})
+            extra={"status": application.status},
+        )
 
 
 def content_of(application: Application) -> dict:
@@ -51,8 +52,13 @@ def content_shown(content: dict) -> dict:
 
 
 def _record(actor, application: Application, action: str, data: dict) -> None:
-    record(actor=actor, action=f"application.{action}", target_type="application",
-           target_id=application.pk, data={"status": application.status, **data})
+    record(
+        actor=actor,
+        action=f"application.{action}",
+        target_type="application",
+        target_id=application.pk,
+        data={"status": application.status, **data},
+    )
 
 
 @transaction.atomic
@@ -76,9 +82,15 @@ def application_update(*, actor, application: Application, changes: dict) -> App
     changed = {k for k in after if after[k] != before[k]}
     if changed:
         application.save()
-        _record(actor, application, "updated",
-                {"before": {k: before[k] for k in sorted(changed)},
-                 "after": {k: after[k] for k in sorted(changed)}})
+        _record(
+            actor,
+            application,
+            "updated",
+            {
+                "before": {k: before[k] for k in sorted(changed)},
+                "after": {k: after[k] for k in sorted(changed)},
+            },
+        )
     return application
 
 
@@ -90,8 +102,9 @@ def application_submit(*, actor, application: Application) -> Revision:
     application = _locked(application)
     _require(application, EDITABLE, "submit")
     number = application.revisions.count() + 1
-    revision = Revision.objects.create(application=application, number=number,
-                                       content=content_of(application), submitted_by=actor)
+    revision = Revision.objects.create(
+        application=application, number=number, content=content_of(application), submitted_by=actor
+    )
     application.status, application.route_name, application.sla_due_at = S.SUBMITTED, "", None
     application.save(update_fields=["status", "route_name", "sla_due_at", "updated_at"])
     _record(actor, application, "submitted", {"revision": number})
@@ -103,8 +116,9 @@ def enqueue_screening(application_id: int) -> None:
     """Publishing must never fail or hang the request: with the broker down, the periodic
     sweep screens the application instead (the row in PostgreSQL is the truth)."""
     try:  # by name: approvals/tasks.py imports this module
-        current_app.tasks["approvals.screen_application"].apply_async(args=[application_id],
-                                                                      retry=False)
+        current_app.tasks["approvals.screen_application"].apply_async(
+            args=[application_id], retry=False
+        )
     except Exception:  # any broker failure; the sweep recovers
         log.warning("could not queue screening of application %s; the sweep will", application_id)
 
@@ -118,8 +132,11 @@ def application_screen(*, application_id: int) -> Application:
         return application
     revision = application.latest_revision
     current = policy.current_policy()
-    result = screening.screen(policy.compiled(current), texts=texts_of(revision.content),
-                              declared=revision.content["domains"])
+    result = screening.screen(
+        policy.compiled(current),
+        texts=texts_of(revision.content),
+        declared=revision.content["domains"],
+    )
     route = routing.route_for(result, submitted_at=revision.submitted_at)
     revision.policy, revision.screening = current, result.as_dict()
     revision.route, revision.screened_at = route.as_dict() if route else None, timezone.now()
@@ -131,17 +148,33 @@ def application_screen(*, application_id: int) -> Application:
     else:
         application.status = S.IN_REVIEW
         _set_route(application, route)
-    record(actor=None, actor_label="screening", action="application.screened",
-           target_type="application", target_id=application.pk,
-           data={"status": application.status, "revision": revision.number,
-                 "policy_version": current.number, "outcome": result.outcome,
-                 "route": route.name if route else None,
-                 "domains": result.matched_domains})
+    record(
+        actor=None,
+        actor_label="screening",
+        action="application.screened",
+        target_type="application",
+        target_id=application.pk,
+        data={
+            "status": application.status,
+            "revision": revision.number,
+            "policy_version": current.number,
+            "outcome": result.outcome,
+            "route": route.name if route else None,
+            "domains": result.matched_domains,
+        },
+    )
     return application
 
 
-ROUTE_FIELDS = ["route_name", "sla_due_at", "specialist_domains", "required_approvals",
-                "flagged_domains", "status", "updated_at"]
+ROUTE_FIELDS = [
+    "route_name",
+    "sla_due_at",
+    "specialist_domains",
+    "required_approvals",
+    "flagged_domains",
+    "status",
+    "updated_at",
+]
 
 
 def _set_route(application: Application, route: routing.Route) -> None:
@@ -170,12 +203,16 @@ def application_withdraw(*, actor, application: Application) -> Application:
 
 def stuck_submitted_ids(*, older_than_seconds: int) -> list[int]:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(Application.objects.filter(status=S.SUBMITTED, updated_at__lt=cutoff)
-                .order_by("updated_at").values_list("pk", flat=True)[:500])
+    return list(
+        Application.objects.filter(status=S.SUBMITTED, updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 # Reviewers' outcomes. The review queue (reviews/) decides *whether* enough has been said;
 # these functions make the move and record it.
+
 
 def _in_review(application: Application, action: str) -> Application:
     application = _locked(application)
@@ -202,8 +239,7 @@ def application_reject(*, actor, application: Application, rationale: str) -> Ap
 
 
 @transaction.atomic
-def application_request_changes(*, actor, application: Application,
-                                rationale: str) -> Application:
+def application_request_changes(*, actor, application: Application, rationale: str) -> Application:
     application = _in_review(application, "request changes to")
     application.status = S.CHANGES_REQUESTED
     application.save(update_fields=["status", "updated_at"])

@@ -74,9 +74,13 @@ def _minute(moment: datetime) -> datetime:
 def bucket_names(grant_id: int, moment: datetime) -> dict[str, str]:
     minute, month = moment.strftime("%Y%m%d%H%M"), moment.strftime("%Y%m")
     tag = f"{{{grant_id}}}"  # one hash slot per grant, should Redis be clustered
-    return {"rpm": f"ar:rpm:{tag}:{minute}", "tpm": f"ar:tpm:{tag}:{minute}",
-            "month": f"ar:mon:{tag}:{month}", "usage": f"ar:use:{tag}:{minute}",
-            "bucket": f"{grant_id}:{minute}"}
+    return {
+        "rpm": f"ar:rpm:{tag}:{minute}",
+        "tpm": f"ar:tpm:{tag}:{minute}",
+        "month": f"ar:mon:{tag}:{month}",
+        "usage": f"ar:use:{tag}:{minute}",
+        "bucket": f"{grant_id}:{minute}",
+    }
 
 
 def scope_field(model: str, endpoint: str) -> str:
@@ -88,14 +92,20 @@ def scope_field(model: str, endpoint: str) -> str:
 def known_scope(model: str, endpoint: str) -> tuple[str, str]:
     """A denied call's names, with anything outside the catalogue as OTHER: a caller may
     send any string, and must not grow the usage tables at will."""
-    return (model if model in settings.APPROVALS_MODELS else OTHER,
-            endpoint if endpoint in settings.APPROVALS_ENDPOINTS else OTHER)
+    return (
+        model if model in settings.APPROVALS_MODELS else OTHER,
+        endpoint if endpoint in settings.APPROVALS_ENDPOINTS else OTHER,
+    )
 
 
 def month_used_in_database(grant_id: int, moment: datetime) -> int:
     start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return UsageBucket.objects.filter(grant_id=grant_id, minute__gte=start).aggregate(
-        total=Sum("tokens"))["total"] or 0
+    return (
+        UsageBucket.objects.filter(grant_id=grant_id, minute__gte=start).aggregate(
+            total=Sum("tokens")
+        )["total"]
+        or 0
+    )
 
 
 _scripts: dict[int, object] = {}
@@ -108,29 +118,53 @@ def _script(r):
     return _scripts[id(r)]
 
 
-def charge(r, *, grant_id: int, key_id: str, version: str, limits: dict, tokens: int,
-           model: str, endpoint: str) -> Verdict:
+def charge(
+    r,
+    *,
+    grant_id: int,
+    key_id: str,
+    version: str,
+    limits: dict,
+    tokens: int,
+    model: str,
+    endpoint: str,
+) -> Verdict:
     """Admits or refuses one call in Redis, or answers STALE (charging nothing) when the
     key's record changed since `version` was read. Raises redis errors to the caller."""
     moment = timezone.now()
     names = bucket_names(grant_id, moment)
     script = _script(r)
-    keys = [names["rpm"], names["tpm"], names["month"], names["usage"], DIRTY, LAST_USED,
-            keystore.version_name(key_id)]
-    args = [limits["requests_per_minute"], limits["tokens_per_minute"], limits["monthly_tokens"],
-            tokens, names["bucket"], key_id, int(moment.timestamp()), version,
-            scope_field(model, endpoint)]
+    keys = [
+        names["rpm"],
+        names["tpm"],
+        names["month"],
+        names["usage"],
+        DIRTY,
+        LAST_USED,
+        keystore.version_name(key_id),
+    ]
+    args = [
+        limits["requests_per_minute"],
+        limits["tokens_per_minute"],
+        limits["monthly_tokens"],
+        tokens,
+        names["bucket"],
+        key_id,
+        int(moment.timestamp()),
+        version,
+        scope_field(model, endpoint),
+    ]
     result = script(keys=keys, args=args)
     if result[0] == MONTH_UNKNOWN:
         # First call of the month, or Redis lost its counters: start from what PostgreSQL has.
-        r.set(names["month"], month_used_in_database(grant_id, moment), nx=True,
-              ex=40 * 86400)
+        r.set(names["month"], month_used_in_database(grant_id, moment), nx=True, ex=40 * 86400)
         result = script(keys=keys, args=args)
     if result[0] == MONTH_UNKNOWN:  # gone again at once: Redis is being flushed or evicting
         raise redis.RedisError("the monthly counter vanished as it was seeded")
-    return Verdict(outcome=int(result[0]), used={"requests": int(result[1]),
-                                                 "tokens": int(result[2]),
-                                                 "month": int(result[3])})
+    return Verdict(
+        outcome=int(result[0]),
+        used={"requests": int(result[1]), "tokens": int(result[2]), "month": int(result[3])},
+    )
 
 
 def note_scope_denied(r, *, grant_id: int, model: str, endpoint: str) -> None:
@@ -151,8 +185,9 @@ class LocalLimiter:
         self._lock = threading.Lock()
         self._counts: dict[tuple, list[int]] = {}
 
-    def charge(self, *, grant_id: int, limits: dict, tokens: int, model: str,
-               endpoint: str) -> Verdict:
+    def charge(
+        self, *, grant_id: int, limits: dict, tokens: int, model: str, endpoint: str
+    ) -> Verdict:
         moment = timezone.now()
         share = max(1, settings.GATEWAY_PROCESSES)
         with self._lock:
@@ -162,39 +197,59 @@ class LocalLimiter:
             requests, used_tokens = self._counts.setdefault(minute, [0, 0])
             month = month_used_in_database(grant_id, moment)
             if month + tokens > limits["monthly_tokens"]:
-                return Verdict(QUOTA_EXCEEDED, {"requests": requests, "tokens": used_tokens,
-                                                "month": month})
-            if (requests + 1 > limits["requests_per_minute"] // share
-                    or used_tokens + tokens > limits["tokens_per_minute"] // share):
-                return Verdict(RATE_LIMITED, {"requests": requests, "tokens": used_tokens,
-                                              "month": month})
+                return Verdict(
+                    QUOTA_EXCEEDED, {"requests": requests, "tokens": used_tokens, "month": month}
+                )
+            if (
+                requests + 1 > limits["requests_per_minute"] // share
+                or used_tokens + tokens > limits["tokens_per_minute"] // share
+            ):
+                return Verdict(
+                    RATE_LIMITED, {"requests": requests, "tokens": used_tokens, "month": month}
+                )
             self._counts[minute] = [requests + 1, used_tokens + tokens]
         minute = _minute(moment)
         record_usage(grant_id=grant_id, minute=minute, requests=1, tokens=tokens)
-        record_scope(grant_id=grant_id, day=timezone.localdate(minute), model=model,
-                     endpoint=endpoint, requests=1, tokens=tokens)
-        return Verdict(OK, {"requests": requests + 1, "tokens": used_tokens + tokens,
-                            "month": month + tokens})
+        record_scope(
+            grant_id=grant_id,
+            day=timezone.localdate(minute),
+            model=model,
+            endpoint=endpoint,
+            requests=1,
+            tokens=tokens,
+        )
+        return Verdict(
+            OK, {"requests": requests + 1, "tokens": used_tokens + tokens, "month": month + tokens}
+        )
 
     def note_scope_denied(self, *, grant_id: int, model: str, endpoint: str) -> None:
         minute = _minute(timezone.now())
         record_usage(grant_id=grant_id, minute=minute, scope_denied=1)
         model, endpoint = known_scope(model, endpoint)
-        record_scope(grant_id=grant_id, day=timezone.localdate(minute), model=model,
-                     endpoint=endpoint, denied=1)
+        record_scope(
+            grant_id=grant_id,
+            day=timezone.localdate(minute),
+            model=model,
+            endpoint=endpoint,
+            denied=1,
+        )
 
 
 def record_usage(*, grant_id: int, minute: datetime, requests=0, tokens=0, scope_denied=0):
-    _add(UsageBucket, {"grant_id": grant_id, "minute": minute},
-         {"requests": requests, "tokens": tokens, "scope_denied": scope_denied})
+    _add(
+        UsageBucket,
+        {"grant_id": grant_id, "minute": minute},
+        {"requests": requests, "tokens": tokens, "scope_denied": scope_denied},
+    )
 
 
-def record_scope(*, grant_id: int, day, model: str, endpoint: str, requests=0, tokens=0,
-                 denied=0):
+def record_scope(*, grant_id: int, day, model: str, endpoint: str, requests=0, tokens=0, denied=0):
     """Adds to a grant's day on one model and endpoint, like record_usage."""
-    _add(UsageScope, {"grant_id": grant_id, "day": day, "model_name": model,
-                      "endpoint": endpoint},
-         {"requests": requests, "tokens": tokens, "denied": denied})
+    _add(
+        UsageScope,
+        {"grant_id": grant_id, "day": day, "model_name": model, "endpoint": endpoint},
+        {"requests": requests, "tokens": tokens, "denied": denied},
+    )
 
 
 def _add(model, key: dict, counts: dict) -> None:
@@ -228,9 +283,13 @@ def flush(r, *, batch: int = 1000) -> int:
         counts = {k.decode(): int(v) for k, v in pipe.execute()[0].items()}
         if counts:
             at = timezone.make_aware(datetime.strptime(minute, "%Y%m%d%H%M"), UTC)
-            record_usage(grant_id=int(grant_id), minute=at, requests=counts.get("requests", 0),
-                         tokens=counts.get("tokens", 0),
-                         scope_denied=counts.get("scope_denied", 0))
+            record_usage(
+                grant_id=int(grant_id),
+                minute=at,
+                requests=counts.get("requests", 0),
+                tokens=counts.get("tokens", 0),
+                scope_denied=counts.get("scope_denied", 0),
+            )
             day = timezone.localdate(at)
             for field, value in counts.items():
                 if field[:2] in ("s:", "t:", "d:"):
@@ -243,7 +302,8 @@ def flush(r, *, batch: int = 1000) -> int:
     pipe.delete(LAST_USED)
     for key_id, stamp in pipe.execute()[0].items():
         ProductionKey.objects.filter(key_id=key_id.decode()).update(
-            last_used_at=datetime.fromtimestamp(int(stamp), tz=UTC))
+            last_used_at=datetime.fromtimestamp(int(stamp), tz=UTC)
+        )
     return moved
 
 

@@ -21,8 +21,9 @@ class PolicyVersion(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -47,13 +48,15 @@ class Domain(models.Model):
     kind = models.CharField(max_length=16, choices=DomainKind.choices)
     description = models.TextField()
     typical_conditions = models.TextField(blank=True)
-    rules = models.JSONField(default=dict, blank=True,
-                             help_text="Screening rules (see approvals/screening.py).")
+    rules = models.JSONField(
+        default=dict, blank=True, help_text="Screening rules (see approvals/screening.py)."
+    )
 
     class Meta:
         ordering = ["kind", "slug"]
-        constraints = [models.UniqueConstraint(fields=["policy", "slug"],
-                                               name="unique_domain_per_policy")]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "slug"], name="unique_domain_per_policy")
+        ]
 
     def __str__(self):
         return f"{self.slug} (v{self.policy.number})"
@@ -89,10 +92,12 @@ class Application(models.Model):
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                                     related_name="applications")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="applications"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=200)
     description = models.TextField()
@@ -127,33 +132,40 @@ class Application(models.Model):
 
 # The fields a developer writes, by their API names, and where each lives on Application.
 CONTENT_FIELDS = {
-    "title": "title", "description": "description", "domains": "domains",
-    "audience": "audience", "models": "model_names", "endpoints": "endpoints",
+    "title": "title",
+    "description": "description",
+    "domains": "domains",
+    "audience": "audience",
+    "models": "model_names",
+    "endpoints": "endpoints",
     "expected_requests_per_minute": "expected_requests_per_minute",
-    "expected_monthly_tokens": "expected_monthly_tokens", "mitigations": "mitigations",
+    "expected_monthly_tokens": "expected_monthly_tokens",
+    "mitigations": "mitigations",
 }
 
 
 class Revision(models.Model):
     """What was submitted, frozen; and how the policy of the day screened and routed it."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="revisions")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     content = models.JSONField()
     submitted_at = models.DateTimeField(default=timezone.now)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+")
-    policy = models.ForeignKey(PolicyVersion, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    policy = models.ForeignKey(
+        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     screening = models.JSONField(null=True, blank=True)
     route = models.JSONField(null=True, blank=True)
     screened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["application", "number"]
-        constraints = [models.UniqueConstraint(fields=["application", "number"],
-                                               name="unique_revision_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_revision_number")
+        ]
 
     def __str__(self):
         return f"{self.application_id} r{self.number}"
@@ -175,10 +187,8 @@ class Grant(models.Model):
         REVOKED = "revoked", "Revoked"
         EXPIRED = "expired", "Expired"
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT,
-                                       related_name="grant")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                                     related_name="grants")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="grants")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     model_names = models.JSONField(default=list)
     endpoints = models.JSONField(default=list)
@@ -203,14 +213,16 @@ class ProductionKey(models.Model):
     name = models.CharField(max_length=80)
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Set when the key is rotated: it keeps working until then (the grace period).
     expires_at = models.DateTimeField(null=True, blank=True)
-    replaced_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="replaces")
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -230,8 +242,9 @@ class UsageBucket(models.Model):
 
     class Meta:
         ordering = ["grant", "minute"]
-        constraints = [models.UniqueConstraint(fields=["grant", "minute"],
-                                               name="one_bucket_per_grant_minute")]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "minute"], name="one_bucket_per_grant_minute")
+        ]
         # Monitoring reads the recent minutes of every grant at once (approvals.usage).
         indexes = [models.Index(fields=["minute"], name="usagebucket_minute")]
 
@@ -254,8 +267,12 @@ class UsageScope(models.Model):
 
     class Meta:
         ordering = ["grant", "day", "model_name", "endpoint"]
-        constraints = [models.UniqueConstraint(fields=["grant", "day", "model_name", "endpoint"],
-                                               name="one_scope_row_per_grant_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "day", "model_name", "endpoint"],
+                name="one_scope_row_per_grant_day",
+            )
+        ]
 
     def __str__(self):
         return f"{self.grant_id} {self.model_name} {self.endpoint} @ {self.day}"

@@ -14,8 +14,11 @@ from .screening_rules import RuleError
 
 
 def current_policy() -> PolicyVersion:
-    policy = (PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED)
-              .order_by("-number").first())
+    policy = (
+        PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
     if policy is None:
         raise NotFound("No usage policy is published.", code="no_policy")
     return policy
@@ -27,17 +30,22 @@ def current_domains():
 
 def _compile(policy_id: int, number: int) -> screening.CompiledPolicy:
     """A version's domains compiled; RuleError when a rule does not compile."""
-    return screening.compile_policy(number, [
-        screening.DomainSpec(slug=d.slug, name=d.name, kind=d.kind, rules=d.rules)
-        for d in Domain.objects.filter(policy_id=policy_id)])
+    return screening.compile_policy(
+        number,
+        [
+            screening.DomainSpec(slug=d.slug, name=d.name, kind=d.kind, rules=d.rules)
+            for d in Domain.objects.filter(policy_id=policy_id)
+        ],
+    )
 
 
 def _compile_draft(policy: PolicyVersion) -> screening.CompiledPolicy:
     try:
         return _compile(policy.pk, policy.number)
     except RuleError as exc:
-        raise InvalidInput(f"The draft's screening rules are invalid: {exc}",
-                           code="invalid_rules") from exc
+        raise InvalidInput(
+            f"The draft's screening rules are invalid: {exc}", code="invalid_rules"
+        ) from exc
 
 
 @lru_cache(maxsize=8)
@@ -57,8 +65,9 @@ def compiled_draft(policy: PolicyVersion) -> screening.CompiledPolicy:
     Conflict for a published version (simulate drafts only); InvalidInput when its rules do
     not compile."""
     if policy.is_published:
-        raise Conflict(f"Policy v{policy.number} is published; only a draft is simulated.",
-                       code="not_a_draft")
+        raise Conflict(
+            f"Policy v{policy.number} is published; only a draft is simulated.", code="not_a_draft"
+        )
     return _compile_draft(policy)
 
 
@@ -69,11 +78,24 @@ def policy_draft_create(*, actor) -> PolicyVersion:
     last = PolicyVersion.objects.select_for_update().order_by("-number").first()
     draft = PolicyVersion.objects.create(number=last.number + 1, notes=f"From v{source.number}")
     Domain.objects.bulk_create(
-        Domain(policy=draft, slug=d.slug, name=d.name, kind=d.kind, description=d.description,
-               typical_conditions=d.typical_conditions, rules=d.rules)
-        for d in source.domains.all())
-    record(actor=actor, action="policy.draft_created", target_type="policy",
-           target_id=draft.number, data={"from": source.number})
+        Domain(
+            policy=draft,
+            slug=d.slug,
+            name=d.name,
+            kind=d.kind,
+            description=d.description,
+            typical_conditions=d.typical_conditions,
+            rules=d.rules,
+        )
+        for d in source.domains.all()
+    )
+    record(
+        actor=actor,
+        action="policy.draft_created",
+        target_type="policy",
+        target_id=draft.number,
+        data={"from": source.number},
+    )
     return draft
 
 
@@ -88,9 +110,18 @@ def policy_publish(*, actor, policy: PolicyVersion) -> PolicyVersion:
     policy.status, policy.published_at = PolicyVersion.Status.PUBLISHED, timezone.now()
     policy.published_by = actor
     policy.save(update_fields=["status", "published_at", "published_by"])
-    record(actor=actor, action="policy.published", target_type="policy", target_id=policy.number,
-           data={"after": {"number": policy.number,
-                           "domains": sorted(policy.domains.values_list("slug", flat=True))}})
+    record(
+        actor=actor,
+        action="policy.published",
+        target_type="policy",
+        target_id=policy.number,
+        data={
+            "after": {
+                "number": policy.number,
+                "domains": sorted(policy.domains.values_list("slug", flat=True)),
+            }
+        },
+    )
     return policy
 
 

@@ -20,7 +20,10 @@ def diff(before: dict, after: dict) -> list[FieldChange]:
             continue
         lines = []
         if isinstance(old, str) and isinstance(new, str) and field == "description":
-            lines = [line for line in difflib.ndiff(old.split(), new.split())
-                     if line.startswith(("- ", "+ "))]
+            lines = [
+                line
+                for line in difflib.ndiff(old.split(), new.split())
+                if line.startswith(("- ", "+ "))
+            ]
         changes.append(FieldChange(field=field, before=old, after=new, text_diff=lines))
     return changes

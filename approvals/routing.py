@@ -18,7 +18,7 @@ class Route:
     name: str
     required_approvals: int
     specialist_domains: list[str]  # one approval must come from a specialist of one of these
-    decided_by: str                # "reviewers" or "admins"
+    decided_by: str  # "reviewers" or "admins"
     sla_due_at: datetime
 
     def as_dict(self) -> dict:
@@ -37,5 +37,10 @@ def route_for(result: s.Screening, *, submitted_at: datetime) -> Route | None:
     else:
         name, approvals, decided_by, specialists = STANDARD, 1, "reviewers", []
     hours = settings.APPROVALS_SLA_HOURS[name]
-    return Route(name=name, required_approvals=approvals, specialist_domains=specialists,
-                 decided_by=decided_by, sla_due_at=submitted_at + timedelta(hours=hours))
+    return Route(
+        name=name,
+        required_approvals=approvals,
+        specialist_domains=specialists,
+        decided_by=decided_by,
+        sla_due_at=submitted_at + timedelta(hours=hours),
+    )

@@ -25,17 +25,29 @@ PROHIBITED = "prohibited"
 EXTRA_SCRUTINY = "extra_scrutiny"
 KINDS = (PROHIBITED, EXTRA_SCRUTINY)
 
-PROHIBITED_DECLARED = "prohibited_declared"    # -> auto_rejected
+PROHIBITED_DECLARED = "prohibited_declared"  # -> auto_rejected
 PROHIBITED_SUSPECTED = "prohibited_suspected"  # -> route policy_escalation
-SCRUTINY = "extra_scrutiny"                    # -> route extra_scrutiny
-CLEAR = "clear"                                # -> route standard
+SCRUTINY = "extra_scrutiny"  # -> route extra_scrutiny
+CLEAR = "clear"  # -> route standard
 
 THRESHOLD = 3
 DECLARED_FIELD = "domains"
 
-__all__ = ["CLEAR", "EXTRA_SCRUTINY", "PROHIBITED", "PROHIBITED_DECLARED", "PROHIBITED_SUSPECTED",
-           "SCRUTINY", "CompiledPolicy", "DomainSpec", "Match", "RuleError", "Screening",
-           "compile_policy", "screen"]
+__all__ = [
+    "CLEAR",
+    "EXTRA_SCRUTINY",
+    "PROHIBITED",
+    "PROHIBITED_DECLARED",
+    "PROHIBITED_SUSPECTED",
+    "SCRUTINY",
+    "CompiledPolicy",
+    "DomainSpec",
+    "Match",
+    "RuleError",
+    "Screening",
+    "compile_policy",
+    "screen",
+]
 
 
 @dataclass(frozen=True)
@@ -57,8 +69,15 @@ class Match:
     rule: str
 
     def as_dict(self) -> dict:
-        return {"domain": self.domain, "kind": self.kind, "field": self.field,
-                "start": self.start, "end": self.end, "text": self.text, "rule": self.rule}
+        return {
+            "domain": self.domain,
+            "kind": self.kind,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rule": self.rule,
+        }
 
 
 @dataclass(frozen=True)
@@ -68,8 +87,11 @@ class Screening:
     matches: tuple[Match, ...]
 
     def as_dict(self) -> dict:
-        return {"outcome": self.outcome, "policy_version": self.policy_version,
-                "matches": [match.as_dict() for match in self.matches]}
+        return {
+            "outcome": self.outcome,
+            "policy_version": self.policy_version,
+            "matches": [match.as_dict() for match in self.matches],
+        }
 
     @property
     def matched_domains(self) -> list[str]:
@@ -77,8 +99,11 @@ class Screening:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> "Screening":
-        return cls(outcome=data["outcome"], policy_version=data["policy_version"],
-                   matches=tuple(Match(**m) for m in data["matches"]))
+        return cls(
+            outcome=data["outcome"],
+            policy_version=data["policy_version"],
+            matches=tuple(Match(**m) for m in data["matches"]),
+        )
 
     def without_prohibited(self) -> "Screening":
         """The screening as if no prohibited clause had matched: what a person who cleared
@@ -114,16 +139,18 @@ def compile_policy(version: int, domains: Iterable[DomainSpec]) -> CompiledPolic
     return CompiledPolicy(version, by_slug, PhraseIndex(rules))
 
 
-def screen(policy: CompiledPolicy, *, texts: Mapping[str, str],
-           declared: Iterable[str]) -> Screening:
+def screen(
+    policy: CompiledPolicy, *, texts: Mapping[str, str], declared: Iterable[str]
+) -> Screening:
     """Unknown declared slugs are ignored (the API validates them). Declared domains appear as
     matches in the field "domains", spanning their slug in ", ".join(sorted(known declared))."""
     known = sorted({slug for slug in declared if slug in policy.domains})
     found: list[Found] = []
     for field, text in sorted(texts.items()):
         words = tokenise(text or "")
-        found.extend((field, text or "", words, occurrence)
-                     for occurrence in policy.index.occurrences(words))
+        found.extend(
+            (field, text or "", words, occurrence) for occurrence in policy.index.occurrences(words)
+        )
     evidence = _detected(policy, found)
     matches = _declared_matches(policy, known)
     for domain, items in evidence.items():
@@ -154,9 +181,14 @@ def _detected(policy: CompiledPolicy, found: list[Found]) -> dict[str, list[Foun
         counted = []
         for item in items:
             field, _, _, occurrence = item
-            doubt = max([cue_anywhere[domain]] + [
-                cue.weight for cue_occurrence, cue in cues_near[(domain, field)]
-                if _gap(cue_occurrence, occurrence) <= cue.near])
+            doubt = max(
+                [cue_anywhere[domain]]
+                + [
+                    cue.weight
+                    for cue_occurrence, cue in cues_near[(domain, field)]
+                    if _gap(cue_occurrence, occurrence) <= cue.near
+                ]
+            )
             strength = rules[occurrence.rule].weight - doubt
             if strength > 0:
                 strongest[occurrence.rule] = max(strongest.get(occurrence.rule, 0), strength)
@@ -171,8 +203,9 @@ def _gap(a: Occurrence, b: Occurrence) -> int:
     return max(0, b.first - a.last, a.first - b.last)
 
 
-def _matches(policy: CompiledPolicy, domain: str, field: str, text: str, words: Words,
-             occurrence: Occurrence) -> list[Match]:
+def _matches(
+    policy: CompiledPolicy, domain: str, field: str, text: str, words: Words, occurrence: Occurrence
+) -> list[Match]:
     rule = policy.index.rules[occurrence.rule]
     kind = policy.domains[domain].kind
     in_groups = sorted(occurrence.parts, key=lambda hit: hit.group)
@@ -188,8 +221,17 @@ def _matches(policy: CompiledPolicy, domain: str, field: str, text: str, words: 
 def _declared_matches(policy: CompiledPolicy, known: list[str]) -> list[Match]:
     matches, cursor = [], 0
     for slug in known:
-        matches.append(Match(slug, policy.domains[slug].kind, DECLARED_FIELD, cursor,
-                             cursor + len(slug), slug, "declared"))
+        matches.append(
+            Match(
+                slug,
+                policy.domains[slug].kind,
+                DECLARED_FIELD,
+                cursor,
+                cursor + len(slug),
+                slug,
+                "declared",
+            )
+        )
         cursor += len(slug) + 2  # the ", " between slugs
     return matches
 

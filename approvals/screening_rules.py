@@ -26,13 +26,32 @@ WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 CLAUSE_BREAK = re.compile(r"[.!?;:,\n]")
 # A trigger or cue right after one of these words is denied ("we do not identify anyone"),
 # unless the negator is part of the rule itself ("no human review", "never reveals").
-NEGATORS = frozenset({"no", "not", "never", "without", "don't", "doesn't", "didn't", "won't",
-                      "isn't", "aren't", "wasn't", "cannot", "can't", "nor", "neither", "none",
-                      "nothing", "nobody"})
-NEGATION_WINDOW = 5   # words before a hit, within its clause, not counting the ones below
+NEGATORS = frozenset(
+    {
+        "no",
+        "not",
+        "never",
+        "without",
+        "don't",
+        "doesn't",
+        "didn't",
+        "won't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "cannot",
+        "can't",
+        "nor",
+        "neither",
+        "none",
+        "nothing",
+        "nobody",
+    }
+)
+NEGATION_WINDOW = 5  # words before a hit, within its clause, not counting the ones below
 # "does not give advice or make credit decisions": a list does not end the negation.
 COORDINATORS = frozenset({"or", "nor", "and", "a", "an", "the", "any"})
-MIN_STEM = 3          # "ab*" would match half the dictionary
+MIN_STEM = 3  # "ab*" would match half the dictionary
 MAX_WINDOW = 60
 MAX_WEIGHT = 6
 MAX_OCCURRENCES = 20  # per rule and field: enough evidence, bounded output on hostile input
@@ -134,9 +153,15 @@ def _parse_rule(domain: str, entry: object, *, cue: bool, where: str) -> Rule:
     if not isinstance(name, str):
         raise RuleError(f"{where}: 'name' must be text")
     near = entry.get("near")
-    return Rule(domain=domain, cue=cue, weight=_number(entry.get("weight"), 1, MAX_WEIGHT, where),
-                groups=groups, within=_number(entry.get("within", 12), 1, MAX_WINDOW, where),
-                near=None if near is None else _number(near, 0, MAX_WINDOW, where), name=name)
+    return Rule(
+        domain=domain,
+        cue=cue,
+        weight=_number(entry.get("weight"), 1, MAX_WEIGHT, where),
+        groups=groups,
+        within=_number(entry.get("within", 12), 1, MAX_WINDOW, where),
+        near=None if near is None else _number(near, 0, MAX_WINDOW, where),
+        name=name,
+    )
 
 
 def _parse_group(group: object, where: str) -> tuple[tuple[str, ...], ...]:
@@ -230,8 +255,10 @@ class PhraseIndex:
                     child = node.children.get(term)
                     if child is None:
                         continue
-                    found.extend(Hit(start, position + 1, rule, group, phrase)
-                                 for rule, group, phrase in child.outputs)
+                    found.extend(
+                        Hit(start, position + 1, rule, group, phrase)
+                        for rule, group, phrase in child.outputs
+                    )
                     if child.children:
                         advanced.append((child, start))
             active = advanced
@@ -272,8 +299,9 @@ def _assemble(number: int, rule: Rule, groups: list[list[Hit]], words: Words) ->
     return found
 
 
-def _nearest(group: list[Hit], starts: list[int], at: int, within: int,
-             taken: list[Hit]) -> Hit | None:
+def _nearest(
+    group: list[Hit], starts: list[int], at: int, within: int, taken: list[Hit]
+) -> Hit | None:
     """The hit of `group` starting closest to word `at`, not overlapping a part already taken."""
     right = bisect_left(starts, at)
     left = right - 1

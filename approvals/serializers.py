@@ -13,30 +13,45 @@ class DomainSerializer(serializers.ModelSerializer):
 
 
 def _choice_list(choices, field_max=catalogue.LIST_MAX, allow_empty=False):
-    return serializers.ListField(child=serializers.ChoiceField(choices=choices),
-                                 allow_empty=allow_empty, max_length=field_max)
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices),
+        allow_empty=allow_empty,
+        max_length=field_max,
+    )
 
 
 class ApplicationInputSerializer(serializers.Serializer):
     """`domain_slugs`, `models` and `endpoints` come from the current policy and catalogue."""
 
     title = serializers.CharField(max_length=catalogue.TITLE_MAX)
-    description = serializers.CharField(min_length=catalogue.DESCRIPTION_MIN,
-                                        max_length=catalogue.DESCRIPTION_MAX)
-    domains = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
-                                    max_length=catalogue.LIST_MAX)
+    description = serializers.CharField(
+        min_length=catalogue.DESCRIPTION_MIN, max_length=catalogue.DESCRIPTION_MAX
+    )
+    domains = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=catalogue.LIST_MAX
+    )
     audience = serializers.ChoiceField(choices=Audience.choices)
-    models = serializers.ListField(child=serializers.CharField(max_length=100),
-                                   allow_empty=False, max_length=catalogue.LIST_MAX)
-    endpoints = serializers.ListField(child=serializers.CharField(max_length=200),
-                                      allow_empty=False, max_length=catalogue.LIST_MAX)
+    models = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        allow_empty=False,
+        max_length=catalogue.LIST_MAX,
+    )
+    endpoints = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        allow_empty=False,
+        max_length=catalogue.LIST_MAX,
+    )
     expected_requests_per_minute = serializers.IntegerField(
-        min_value=0, max_value=catalogue.REQUESTS_PER_MINUTE_MAX)
-    expected_monthly_tokens = serializers.IntegerField(min_value=0,
-                                                       max_value=catalogue.MONTHLY_TOKENS_MAX)
+        min_value=0, max_value=catalogue.REQUESTS_PER_MINUTE_MAX
+    )
+    expected_monthly_tokens = serializers.IntegerField(
+        min_value=0, max_value=catalogue.MONTHLY_TOKENS_MAX
+    )
     mitigations = serializers.ListField(
-        child=serializers.CharField(max_length=catalogue.MITIGATION_MAX), required=False,
-        max_length=catalogue.LIST_MAX)
+        child=serializers.CharField(max_length=catalogue.MITIGATION_MAX),
+        required=False,
+        max_length=catalogue.LIST_MAX,
+    )
 
     def __init__(self, *args, domain_slugs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,8 +86,10 @@ class ApplicationInputSerializer(serializers.Serializer):
 
 
 class CreateInputSerializer(ApplicationInputSerializer):
-    organization = serializers.IntegerField(required=False, help_text=(
-        "Needed only when the developer belongs to several organizations."))
+    organization = serializers.IntegerField(
+        required=False,
+        help_text=("Needed only when the developer belongs to several organizations."),
+    )
 
 
 class MatchSerializer(serializers.Serializer):
@@ -123,10 +140,27 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "organization", "status", "title", "description", "domains", "audience",
-                  "models", "endpoints", "expected_requests_per_minute",
-                  "expected_monthly_tokens", "mitigations", "screening", "route", "revision",
-                  "decisions", "grant", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "organization",
+            "status",
+            "title",
+            "description",
+            "domains",
+            "audience",
+            "models",
+            "endpoints",
+            "expected_requests_per_minute",
+            "expected_monthly_tokens",
+            "mitigations",
+            "screening",
+            "route",
+            "revision",
+            "decisions",
+            "grant",
+            "created_at",
+            "updated_at",
+        ]
 
     def _latest(self, application):
         revisions = getattr(application, "_revisions_cache", None)
@@ -151,11 +185,18 @@ class ApplicationSerializer(serializers.ModelSerializer):
         # this layer does not import the one above it). Developers never see who decided.
         request = self.context.get("request")
         hide = request is None or request.user.role == "developer"
-        return [{"revision": d.revision.number, "decision": d.decision,
-                 "rationale": d.rationale, "conditions": d.conditions, "clauses": d.clauses,
-                 "reviewer": "Reviewer" if hide else d.reviewer.email,
-                 "created_at": d.created_at}
-                for d in application.decisions.all()]
+        return [
+            {
+                "revision": d.revision.number,
+                "decision": d.decision,
+                "rationale": d.rationale,
+                "conditions": d.conditions,
+                "clauses": d.clauses,
+                "reviewer": "Reviewer" if hide else d.reviewer.email,
+                "created_at": d.created_at,
+            }
+            for d in application.decisions.all()
+        ]
 
     def get_grant(self, application) -> GrantSerializer(allow_null=True):
         try:

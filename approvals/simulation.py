@@ -31,7 +31,8 @@ ROUTE_ORDER = (routing.STANDARD, routing.EXTRA_SCRUTINY, routing.POLICY_ESCALATI
 RANK = {name: rank for rank, name in enumerate(ROUTE_ORDER)}
 STRICTER, LOOSER, UNCHANGED = "stricter", "looser", "unchanged"
 _ROUTE_OF_OUTCOME = {
-    screening.CLEAR: routing.STANDARD, screening.SCRUTINY: routing.EXTRA_SCRUTINY,
+    screening.CLEAR: routing.STANDARD,
+    screening.SCRUTINY: routing.EXTRA_SCRUTINY,
     screening.PROHIBITED_SUSPECTED: routing.POLICY_ESCALATION,
     screening.PROHIBITED_DECLARED: AUTO_REJECT,
 }
@@ -94,14 +95,22 @@ class Change:
         return self.grant_status == Grant.Status.ACTIVE
 
     def as_dict(self) -> dict:
-        return {"application": self.application_id, "title": self.title,
-                "organization": self.organization, "status": self.status,
-                "revision": self.revision, "before": self.before.as_dict(),
-                "after": self.after.as_dict(), "direction": self.direction,
-                "new_domains": self.new_domains, "dropped_domains": self.dropped_domains,
-                "grant": self.grant_id, "grant_status": self.grant_status,
-                "grant_active": self.grant_active,
-                "evidence": [match.as_dict() for match in self.evidence]}
+        return {
+            "application": self.application_id,
+            "title": self.title,
+            "organization": self.organization,
+            "status": self.status,
+            "revision": self.revision,
+            "before": self.before.as_dict(),
+            "after": self.after.as_dict(),
+            "direction": self.direction,
+            "new_domains": self.new_domains,
+            "dropped_domains": self.dropped_domains,
+            "grant": self.grant_id,
+            "grant_status": self.grant_status,
+            "grant_active": self.grant_active,
+            "evidence": [match.as_dict() for match in self.evidence],
+        }
 
 
 @dataclass
@@ -116,14 +125,21 @@ class Simulation:
     def summary(self) -> dict:
         by_direction = Counter(change.direction for change in self.changes)
         return {
-            "draft": self.draft, "current": self.current, "screened": self.screened,
-            "changed": len(self.changes), "stricter": by_direction[STRICTER],
+            "draft": self.draft,
+            "current": self.current,
+            "screened": self.screened,
+            "changed": len(self.changes),
+            "stricter": by_direction[STRICTER],
             "looser": by_direction[LOOSER],
             "active_grants": sum(c.grant_active for c in self.changes),
-            "active_grants_stricter": sum(c.grant_active and c.direction == STRICTER
-                                          for c in self.changes),
-            "routes": _counted(f"{c.before.route}->{c.after.route}" for c in self.changes
-                               if c.before.route != c.after.route),
+            "active_grants_stricter": sum(
+                c.grant_active and c.direction == STRICTER for c in self.changes
+            ),
+            "routes": _counted(
+                f"{c.before.route}->{c.after.route}"
+                for c in self.changes
+                if c.before.route != c.after.route
+            ),
             "newly_matched": _counted(d for c in self.changes for d in c.new_domains),
             "no_longer_matched": _counted(d for c in self.changes for d in c.dropped_domains),
             "seconds": round(self.seconds, 3),
@@ -146,12 +162,17 @@ class PolicyPair:
 
     def __init__(self, before: screening.CompiledPolicy, after: screening.CompiledPolicy):
         self.before, self.after = before, after
-        self.changed = sorted(slug for slug in before.domains.keys() | after.domains.keys()
-                              if _screens(before.domains.get(slug))
-                              != _screens(after.domains.get(slug)))
-        self._parts = [screening.compile_policy(side.version, [
-            side.domains[slug] for slug in self.changed if slug in side.domains])
-            for side in (before, after)]
+        self.changed = sorted(
+            slug
+            for slug in before.domains.keys() | after.domains.keys()
+            if _screens(before.domains.get(slug)) != _screens(after.domains.get(slug))
+        )
+        self._parts = [
+            screening.compile_policy(
+                side.version, [side.domains[slug] for slug in self.changed if slug in side.domains]
+            )
+            for side in (before, after)
+        ]
         # Every phrase of the changed domains on either side: one pass finds out whether a
         # text holds any, which most texts do not.
         self._phrases = PhraseIndex(self._parts[0].index.rules + self._parts[1].index.rules)
@@ -160,12 +181,16 @@ class PolicyPair:
         if not self.changed:
             return False
         if not set(declared) & set(self.changed) and not any(
-                self._phrases.hits(tokenise(text or "")) for text in texts.values()):
+            self._phrases.hits(tokenise(text or "")) for text in texts.values()
+        ):
             return False  # no rule of a changed domain can fire: nothing to screen
         before, after = (
-            {(m.domain, m.kind) for m in screening.screen(part, texts=texts,
-                                                          declared=declared).matches}
-            for part in self._parts)
+            {
+                (m.domain, m.kind)
+                for m in screening.screen(part, texts=texts, declared=declared).matches
+            }
+            for part in self._parts
+        )
         return before != after
 
 
@@ -196,24 +221,39 @@ def policy_simulate(*, draft: PolicyVersion) -> Simulation:
         if way == UNCHANGED:
             continue
         new = after.domains - before.domains
-        changes.append(Change(
-            application_id=row["application_id"], title=row["application__title"],
-            organization=row["application__organization__name"],
-            status=row["application__status"], revision=row["number"], before=before,
-            after=after, direction=way, grant_id=row["application__grant__id"],
-            grant_status=row["application__grant__status"],
-            evidence=tuple(m for m in result.matches if m.domain in new)))
+        changes.append(
+            Change(
+                application_id=row["application_id"],
+                title=row["application__title"],
+                organization=row["application__organization__name"],
+                status=row["application__status"],
+                revision=row["number"],
+                before=before,
+                after=after,
+                direction=way,
+                grant_id=row["application__grant__id"],
+                grant_status=row["application__grant__status"],
+                evidence=tuple(m for m in result.matches if m.domain in new),
+            )
+        )
     changes.sort(key=lambda c: (c.direction != STRICTER, not c.grant_active, c.application_id))
-    return Simulation(draft=draft.number, current=current.number, fingerprint=fingerprint,
-                      screened=screened, seconds=time.perf_counter() - started, changes=changes)
+    return Simulation(
+        draft=draft.number,
+        current=current.number,
+        fingerprint=fingerprint,
+        screened=screened,
+        seconds=time.perf_counter() - started,
+        changes=changes,
+    )
 
 
 def draft_fingerprint(draft: PolicyVersion, *, current: PolicyVersion | None = None) -> str:
     """Changes when the draft's screening rules or the published policy change (names and
     descriptions do not screen, so they do not count)."""
     current = current or policy.current_policy()
-    rules = list(Domain.objects.filter(policy=draft).order_by("slug")
-                 .values_list("slug", "kind", "rules"))
+    rules = list(
+        Domain.objects.filter(policy=draft).order_by("slug").values_list("slug", "kind", "rules")
+    )
     blob = json.dumps([current.number, rules], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -221,11 +261,22 @@ def draft_fingerprint(draft: PolicyVersion, *, current: PolicyVersion | None = N
 def latest_revisions(**filters) -> Iterator[dict]:
     """Each application's latest submitted revision with what the report shows, streamed in
     chunks so thousands of them never sit in memory at once."""
-    newer = Revision.objects.filter(application=OuterRef("application"),
-                                    number__gt=OuterRef("number"))
-    return (Revision.objects.filter(~Exists(newer), **filters)
-            .order_by("application_id")
-            .values("application_id", "number", "content", "screening", "application__title",
-                    "application__status", "application__organization__name",
-                    "application__grant__id", "application__grant__status")
-            .iterator(chunk_size=1000))
+    newer = Revision.objects.filter(
+        application=OuterRef("application"), number__gt=OuterRef("number")
+    )
+    return (
+        Revision.objects.filter(~Exists(newer), **filters)
+        .order_by("application_id")
+        .values(
+            "application_id",
+            "number",
+            "content",
+            "screening",
+            "application__title",
+            "application__status",
+            "application__organization__name",
+            "application__grant__id",
+            "application__grant__status",
+        )
+        .iterator(chunk_size=1000)
+    )

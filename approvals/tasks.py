@@ -4,8 +4,13 @@ from django.conf import settings
 from . import keys, keystore, lifecycle, limits
 
 
-@shared_task(name="approvals.screen_application", acks_late=True, autoretry_for=(Exception,),
-             retry_backoff=True, max_retries=5)
+@shared_task(
+    name="approvals.screen_application",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def screen_application(application_id: int) -> None:
     lifecycle.application_screen(application_id=application_id)
 

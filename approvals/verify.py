@@ -28,9 +28,14 @@ class Answer:
         return self.code == VALID
 
     def as_dict(self) -> dict:
-        return {"valid": self.valid, "code": self.code, "grant_id": self.grant_id,
-                "organization": self.organization, "limits": self.limits,
-                "remaining": self.remaining}
+        return {
+            "valid": self.valid,
+            "code": self.code,
+            "grant_id": self.grant_id,
+            "organization": self.organization,
+            "limits": self.limits,
+            "remaining": self.remaining,
+        }
 
 
 def key_verify(*, key, model: str, endpoint: str, tokens: int) -> Answer:
@@ -47,8 +52,9 @@ def key_verify(*, key, model: str, endpoint: str, tokens: int) -> Answer:
 
 def _verify(r, parsed, model, endpoint, tokens) -> Answer:
     if r is None:
-        return _judge(None, parsed, keystore.load_from_database(parsed.key_id), None, model,
-                      endpoint, tokens)
+        return _judge(
+            None, parsed, keystore.load_from_database(parsed.key_id), None, model, endpoint, tokens
+        )
     record, version = keystore.lookup(r, parsed.key_id)
     answer = _judge(r, parsed, record, version, model, endpoint, tokens)
     if answer is STALE:  # the key or its grant changed: judge what Redis holds now
@@ -63,8 +69,11 @@ STALE = Answer("STALE")
 def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
     if not record or not keyformat.matches(parsed.secret, record["digest"]):
         return Answer(NOT_FOUND)  # a digest never changes: no need to confirm the copy
-    known = {"grant_id": record["grant_id"], "organization": record["organization"],
-             "limits": record["limits"]}
+    known = {
+        "grant_id": record["grant_id"],
+        "organization": record["organization"],
+        "limits": record["limits"],
+    }
     refusal = _status_refusal(record)
     if refusal is None and (model not in record["models"] or endpoint not in record["endpoints"]):
         refusal = SCOPE_DENIED
@@ -72,23 +81,38 @@ def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
         if r is not None and not keystore.confirmed(r, parsed.key_id, version):
             return STALE
         if refusal == SCOPE_DENIED and r is not None:
-            limits.note_scope_denied(r, grant_id=record["grant_id"], model=model,
-                                     endpoint=endpoint)
+            limits.note_scope_denied(r, grant_id=record["grant_id"], model=model, endpoint=endpoint)
         elif refusal == SCOPE_DENIED:
-            limits.local.note_scope_denied(grant_id=record["grant_id"], model=model,
-                                           endpoint=endpoint)
+            limits.local.note_scope_denied(
+                grant_id=record["grant_id"], model=model, endpoint=endpoint
+            )
         return Answer(refusal, **known)
     if r is not None:
-        verdict = limits.charge(r, grant_id=record["grant_id"], key_id=parsed.key_id,
-                                version=version, limits=record["limits"], tokens=tokens,
-                                model=model, endpoint=endpoint)
+        verdict = limits.charge(
+            r,
+            grant_id=record["grant_id"],
+            key_id=parsed.key_id,
+            version=version,
+            limits=record["limits"],
+            tokens=tokens,
+            model=model,
+            endpoint=endpoint,
+        )
         if verdict.outcome == limits.STALE:
             return STALE
     else:
-        verdict = limits.local.charge(grant_id=record["grant_id"], limits=record["limits"],
-                                      tokens=tokens, model=model, endpoint=endpoint)
-    code = {limits.OK: VALID, limits.RATE_LIMITED: RATE_LIMITED,
-            limits.QUOTA_EXCEEDED: QUOTA_EXCEEDED}[verdict.outcome]
+        verdict = limits.local.charge(
+            grant_id=record["grant_id"],
+            limits=record["limits"],
+            tokens=tokens,
+            model=model,
+            endpoint=endpoint,
+        )
+    code = {
+        limits.OK: VALID,
+        limits.RATE_LIMITED: RATE_LIMITED,
+        limits.QUOTA_EXCEEDED: QUOTA_EXCEEDED,
+    }[verdict.outcome]
     return Answer(code, remaining=_remaining(record["limits"], verdict.used), **known)
 
 
@@ -108,9 +132,11 @@ def _status_refusal(record: dict) -> str | None:
 
 
 def _remaining(granted: dict, used: dict) -> dict:
-    return {"requests_per_minute": max(0, granted["requests_per_minute"] - used["requests"]),
-            "tokens_per_minute": max(0, granted["tokens_per_minute"] - used["tokens"]),
-            "monthly_tokens": max(0, granted["monthly_tokens"] - used["month"])}
+    return {
+        "requests_per_minute": max(0, granted["requests_per_minute"] - used["requests"]),
+        "tokens_per_minute": max(0, granted["tokens_per_minute"] - used["tokens"]),
+        "monthly_tokens": max(0, granted["monthly_tokens"] - used["month"]),
+    }
 
 
 def request_errors(body) -> tuple[dict, dict]:

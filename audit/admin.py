@@ -27,8 +27,17 @@ class AuditEventAdmin(admin.ModelAdmin):
 class ChainVerificationAdmin(admin.ModelAdmin):
     """Read-only history of the chain's verifications."""
 
-    list_display = ["id", "kind", "trigger", "requested_by", "finished_at", "ok",
-                    "events_checked", "first_bad_id", "duration"]
+    list_display = [
+        "id",
+        "kind",
+        "trigger",
+        "requested_by",
+        "finished_at",
+        "ok",
+        "events_checked",
+        "first_bad_id",
+        "duration",
+    ]
     list_filter = ["kind", "trigger", "ok"]
 
     def has_add_permission(self, request):

@@ -42,8 +42,10 @@ class AuditEventListView(ListAPIView):
 
 class QueryTooSlow(APIException):
     status_code = 400
-    default_detail = ("These filters took too long to search: narrow them down with an "
-                      "action, an actor, a target or a time range.")
+    default_detail = (
+        "These filters took too long to search: narrow them down with an "
+        "action, an actor, a target or a time range."
+    )
     default_code = "query_too_slow"
 
 
@@ -55,8 +57,9 @@ class AuditChainVerifyView(APIView):
 
     @extend_schema(responses={200: ChainReportSerializer})
     def get(self, request):
-        run = verification.verification_run(trigger=ChainVerification.Trigger.API,
-                                            requested_by=request.user)
+        run = verification.verification_run(
+            trigger=ChainVerification.Trigger.API, requested_by=request.user
+        )
         return Response(ChainReportSerializer(run).data)
 
 
@@ -71,8 +74,9 @@ class AuditChainVerificationView(APIView):
     def get(self, request):
         run = verification.latest_finished()
         if run is None:
-            return Response({"detail": "The chain has not been verified yet.",
-                             "code": "not_found"}, status=404)
+            return Response(
+                {"detail": "The chain has not been verified yet.", "code": "not_found"}, status=404
+            )
         return Response(ChainVerificationSerializer(run).data)
 
     @extend_schema(request=None, responses={202: ChainVerificationSerializer})
@@ -103,11 +107,22 @@ class AuditEventExportView(ListAPIView):
     content_negotiation_class = FileTypeIsAParameter
 
     @extend_schema(
-        operation_id="audit_events_export", filters=True,
-        parameters=[OpenApiParameter("format", str, enum=list(FORMATS), default="csv",
-                                     description="csv or jsonl (JSON Lines).")],
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
-                   (200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR)})
+        operation_id="audit_events_export",
+        filters=True,
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=list(FORMATS),
+                default="csv",
+                description="csv or jsonl (JSON Lines).",
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            (200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR),
+        },
+    )
     def get(self, request):
         fmt = request.query_params.get("format", "csv")
         if fmt not in FORMATS:
@@ -115,5 +130,6 @@ class AuditEventExportView(ListAPIView):
         events = AuditEventFilter(request.query_params, queryset=self.get_queryset())
         if not events.is_valid():
             raise ValidationError(events.errors)
-        return streaming_response(audit_export(
-            actor=request.user, events=events.qs, filters=events.applied(), fmt=fmt))
+        return streaming_response(
+            audit_export(actor=request.user, events=events.qs, filters=events.applied(), fmt=fmt)
+        )

@@ -13,13 +13,25 @@ from .models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
 # What the walk reads per event, in the order _digest takes them.
-_WALKED = ("id", "at", "actor_id", "actor_label", "action", "target_type", "target_id", "data",
-           "request_id", "prev_hash", "hash")
+_WALKED = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "data",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
 
 
 def canonical_json(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+    return json.dumps(
+        value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def normalise(data: dict) -> dict:
@@ -27,20 +39,33 @@ def normalise(data: dict) -> dict:
     return json.loads(canonical_json(data))
 
 
-def _digest(id, at, actor_id, actor_label, action, target_type, target_id, data, request_id,
-            prev_hash, *_ignored) -> str:
-    body = canonical_json({
-        "id": id,
-        "at": at.isoformat(timespec="microseconds"),
-        "actor": actor_id,
-        "actor_label": actor_label,
-        "action": action,
-        "target_type": target_type,
-        "target_id": target_id,
-        "data": data,
-        "request_id": request_id,
-        "prev_hash": prev_hash,
-    })
+def _digest(
+    id,
+    at,
+    actor_id,
+    actor_label,
+    action,
+    target_type,
+    target_id,
+    data,
+    request_id,
+    prev_hash,
+    *_ignored,
+) -> str:
+    body = canonical_json(
+        {
+            "id": id,
+            "at": at.isoformat(timespec="microseconds"),
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "data": data,
+            "request_id": request_id,
+            "prev_hash": prev_hash,
+        }
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -85,16 +110,27 @@ def _walk(*, after_id: int, after_hash: str, chunk_size: int) -> ChainReport:
         checked += 1
         event_id, prev_hash, stored = row[0], row[-2], row[-1]
         if event_id != expected_id or prev_hash != prev or _digest(*row) != stored:
-            return ChainReport(ok=False, events_checked=checked, first_bad_id=event_id,
-                               last_id=expected_id - 1, last_hash=prev)
+            return ChainReport(
+                ok=False,
+                events_checked=checked,
+                first_bad_id=event_id,
+                last_id=expected_id - 1,
+                last_hash=prev,
+            )
         expected_id, prev = event_id + 1, stored
     head = ChainHead.objects.filter(pk=1).first()
     if head and (head.last_id != expected_id - 1 or head.last_hash != prev):
         # The newest events were removed: name the first one that is missing.
-        return ChainReport(ok=False, events_checked=checked, first_bad_id=expected_id,
-                           last_id=expected_id - 1, last_hash=prev)
-    return ChainReport(ok=True, events_checked=checked, first_bad_id=None,
-                       last_id=expected_id - 1, last_hash=prev)
+        return ChainReport(
+            ok=False,
+            events_checked=checked,
+            first_bad_id=expected_id,
+            last_id=expected_id - 1,
+            last_hash=prev,
+        )
+    return ChainReport(
+        ok=True, events_checked=checked, first_bad_id=None, last_id=expected_id - 1, last_hash=prev
+    )
 
 
 def _rows_after(after_id: int, chunk_size: int) -> Iterator[tuple]:

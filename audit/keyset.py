@@ -37,21 +37,23 @@ def parse_cursor(value: str | None) -> int | None:
     return int(value)
 
 
-def keyset_page(events: QuerySet, *, before: int | None = None, after: int | None = None,
-                size: int = 50) -> Page:
+def keyset_page(
+    events: QuerySet, *, before: int | None = None, after: int | None = None, size: int = 50
+) -> Page:
     """Up to `size` events, newest first: below `before`, or else above `after`, or else the
     newest. One extra row tells whether there is more in the direction of travel; an indexed
     EXISTS tells whether there is anything the other way."""
     if after is not None and before is None:
-        rows = list(events.filter(id__gt=after).order_by("id")[:size + 1])
+        rows = list(events.filter(id__gt=after).order_by("id")[: size + 1])
         more_newer = len(rows) > size
         rows = rows[:size][::-1]
         newer = rows[0].id if more_newer else None
-        older = (rows[-1].id if rows else after + 1) \
-            if events.filter(id__lte=after).exists() else None
+        older = (
+            (rows[-1].id if rows else after + 1) if events.filter(id__lte=after).exists() else None
+        )
         return Page(rows, newer_cursor=newer, older_cursor=older)
     below = events.filter(id__lt=before) if before is not None else events
-    rows = list(below.order_by("-id")[:size + 1])
+    rows = list(below.order_by("-id")[: size + 1])
     more_older = len(rows) > size
     rows = rows[:size]
     older = rows[-1].id if more_older else None
@@ -61,14 +63,16 @@ def keyset_page(events: QuerySet, *, before: int | None = None, after: int | Non
     return Page(rows, newer_cursor=newer, older_cursor=older)
 
 
-def keyset_chunks(events: QuerySet, *, fields: tuple[str, ...], up_to: int,
-                  size: int = 2000) -> Iterator[list[tuple]]:
+def keyset_chunks(
+    events: QuerySet, *, fields: tuple[str, ...], up_to: int, size: int = 2000
+) -> Iterator[list[tuple]]:
     """Every event up to id `up_to`, oldest first, `size` rows (tuples of `fields`, id first)
     at a time: for exports, in constant memory, each chunk an index range scan."""
     last = 0
     while True:
-        chunk = list(events.filter(id__gt=last, id__lte=up_to).order_by("id")
-                     .values_list(*fields)[:size])
+        chunk = list(
+            events.filter(id__gt=last, id__lte=up_to).order_by("id").values_list(*fields)[:size]
+        )
         if not chunk:
             return
         yield chunk
@@ -90,8 +94,11 @@ def time_limited(seconds: float | None = None):
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT current_setting('statement_timeout'), "
-                               "set_config('statement_timeout', %s, true)", [limit])
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, true)",
+                    [limit],
+                )
                 previous = cursor.fetchone()[0]
             yield
             with connection.cursor() as cursor:  # in a caller's transaction, as it was

@@ -29,8 +29,14 @@ class AuditEvent(models.Model):
     id = models.BigIntegerField(primary_key=True)
     at = models.DateTimeField(db_index=True)
     # No index of its own: (actor, id) below serves the foreign key's lookups too.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+", db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=80)
     target_type = models.CharField(max_length=80)
@@ -104,8 +110,9 @@ class ChainVerification(models.Model):
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.FULL)
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

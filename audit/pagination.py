@@ -20,7 +20,7 @@ def bounded_count(events: QuerySet) -> tuple[int, bool]:
     if not events.query.where:
         head = ChainHead.objects.filter(pk=1).values_list("last_id", flat=True).first()
         return head or 0, True
-    found = events.order_by()[:COUNT_LIMIT + 1].count()
+    found = events.order_by()[: COUNT_LIMIT + 1].count()
     return (found, True) if found <= COUNT_LIMIT else (COUNT_LIMIT, False)
 
 
@@ -29,8 +29,9 @@ class AuditKeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
-            before, after = (parse_cursor(request.query_params.get(name))
-                             for name in ("before", "after"))
+            before, after = (
+                parse_cursor(request.query_params.get(name)) for name in ("before", "after")
+            )
         except BadCursor as exc:
             raise ValidationError({"cursor": [str(exc)]}) from exc
         self.request = request
@@ -55,38 +56,57 @@ class AuditKeysetPagination(BasePagination):
         return replace_query_param(url, name, cursor)
 
     def get_paginated_response(self, data):
-        return Response({
-            "count": self.count,
-            "count_exact": self.count_exact,
-            "next": self._link("before", self.page.older_cursor),
-            "previous": self._link("after", self.page.newer_cursor),
-            "results": data,
-        })
+        return Response(
+            {
+                "count": self.count,
+                "count_exact": self.count_exact,
+                "next": self._link("before", self.page.older_cursor),
+                "previous": self._link("after", self.page.newer_cursor),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
             "required": ["count", "results"],
             "properties": {
-                "count": {"type": "integer", "description": (
-                    "Events matching the filters: exact up to 10,000 (and always exact "
-                    "without filters); above that 10,000 with count_exact false.")},
+                "count": {
+                    "type": "integer",
+                    "description": (
+                        "Events matching the filters: exact up to 10,000 (and always exact "
+                        "without filters); above that 10,000 with count_exact false."
+                    ),
+                },
                 "count_exact": {"type": "boolean"},
-                "next": {"type": "string", "nullable": True, "format": "uri",
-                         "description": "Older events (?before=<id>)."},
-                "previous": {"type": "string", "nullable": True, "format": "uri",
-                             "description": "Newer events (?after=<id>)."},
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "Older events (?before=<id>).",
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "Newer events (?after=<id>).",
+                },
                 "results": schema,
             },
         }
 
     def get_schema_operation_parameters(self, view):
         def integer(name, description):
-            return {"name": name, "required": False, "in": "query",
-                    "description": description, "schema": {"type": "integer"}}
+            return {
+                "name": name,
+                "required": False,
+                "in": "query",
+                "description": description,
+                "schema": {"type": "integer"},
+            }
+
         return [
             integer("before", "Events older than this id (the `next` link carries it)."),
             integer("after", "Events newer than this id (the `previous` link carries it)."),
-            integer("page_size", f"Events per page, 1 to {self.max_page_size}; 50 if not "
-                                 "given."),
+            integer("page_size", f"Events per page, 1 to {self.max_page_size}; 50 if not given."),
         ]

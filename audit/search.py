@@ -13,8 +13,10 @@ MIN_LENGTH = 3
 MAX_LENGTH = 200
 # The indexed expression, column by column: migration 0004 builds its index over this text,
 # and PostgreSQL uses the index only for a query that spells the same expression.
-DOCUMENT = ("{t}.actor_label || ' ' || {t}.action || ' ' || {t}.target_type || ':' || "
-            "{t}.target_id || ' ' || {t}.request_id || ' ' || CAST({t}.data AS text)")
+DOCUMENT = (
+    "{t}.actor_label || ' ' || {t}.action || ' ' || {t}.target_type || ':' || "
+    "{t}.target_id || ' ' || {t}.request_id || ' ' || CAST({t}.data AS text)"
+)
 
 
 def like_pattern(term: str) -> str:

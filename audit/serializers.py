@@ -8,8 +8,18 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor", "action", "target_type", "target_id", "data",
-                  "request_id", "prev_hash", "hash"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "target_type",
+            "target_id",
+            "data",
+            "request_id",
+            "prev_hash",
+            "hash",
+        ]
 
 
 class ChainReportSerializer(serializers.Serializer):
@@ -19,15 +29,25 @@ class ChainReportSerializer(serializers.Serializer):
 
 
 class ChainVerificationSerializer(serializers.ModelSerializer):
-    requested_by = serializers.EmailField(source="requested_by.email", default=None,
-                                          read_only=True)
+    requested_by = serializers.EmailField(source="requested_by.email", default=None, read_only=True)
     duration_seconds = serializers.SerializerMethodField()
 
     class Meta:
         model = ChainVerification
-        fields = ["id", "kind", "trigger", "requested_by", "requested_at", "started_at",
-                  "finished_at", "ok", "events_checked", "first_bad_id", "last_id",
-                  "duration_seconds"]
+        fields = [
+            "id",
+            "kind",
+            "trigger",
+            "requested_by",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "ok",
+            "events_checked",
+            "first_bad_id",
+            "last_id",
+            "duration_seconds",
+        ]
 
     def get_duration_seconds(self, run) -> float | None:
         return run.duration.total_seconds() if run.duration is not None else None

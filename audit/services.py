@@ -8,8 +8,15 @@ from .context import request_id as current_request_id
 from .models import AuditEvent, ChainHead
 
 
-def record(*, actor, action: str, target_type: str, target_id, data: dict | None = None,
-           actor_label: str = "") -> AuditEvent:
+def record(
+    *,
+    actor,
+    action: str,
+    target_type: str,
+    target_id,
+    data: dict | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction.
 
     The chain head row is locked until that transaction ends, so concurrent writers append

@@ -12,5 +12,4 @@ def verify_audit_chain(verification_id: int | None = None) -> dict:
         run = verification.verification_scheduled()
     else:
         run = verification.verification_perform(verification_id=verification_id)
-    return {"ok": run.ok, "events_checked": run.events_checked,
-            "first_bad_id": run.first_bad_id}
+    return {"ok": run.ok, "events_checked": run.events_checked, "first_bad_id": run.first_bad_id}

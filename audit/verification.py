@@ -29,8 +29,13 @@ def full_verification_every() -> timedelta:
     return timedelta(hours=settings.AUDIT_FULL_VERIFICATION_HOURS)
 
 
-def verification_run(*, trigger: str, kind: str = Kind.FULL, requested_by=None,
-                     verification: ChainVerification | None = None) -> ChainVerification:
+def verification_run(
+    *,
+    trigger: str,
+    kind: str = Kind.FULL,
+    requested_by=None,
+    verification: ChainVerification | None = None,
+) -> ChainVerification:
     """Verifies the chain now and records the run (a new row, or the given pending one)."""
     run = verification or ChainVerification(trigger=trigger, requested_by=requested_by)
     start = last_good() if kind == Kind.INCREMENTAL else None
@@ -42,13 +47,20 @@ def verification_run(*, trigger: str, kind: str = Kind.FULL, requested_by=None,
         report = verify_chain()
     run.finished_at = timezone.now()
     run.duration = run.finished_at - run.started_at
-    run.ok, run.events_checked, run.first_bad_id = (report.ok, report.events_checked,
-                                                    report.first_bad_id)
+    run.ok, run.events_checked, run.first_bad_id = (
+        report.ok,
+        report.events_checked,
+        report.first_bad_id,
+    )
     run.last_id, run.last_hash = report.last_id, report.last_hash
     run.save()
     if not run.ok:
-        log.error("audit chain broken at event %s (%s verification #%s)",
-                  run.first_bad_id, run.kind, run.pk)
+        log.error(
+            "audit chain broken at event %s (%s verification #%s)",
+            run.first_bad_id,
+            run.kind,
+            run.pk,
+        )
     return run
 
 
@@ -69,8 +81,11 @@ def scheduled_kind() -> str:
     full = latest_finished(Kind.FULL)
     if last_good() is None or full is None or not full.ok:
         return Kind.FULL
-    return Kind.FULL if full.finished_at < timezone.now() - full_verification_every() \
+    return (
+        Kind.FULL
+        if full.finished_at < timezone.now() - full_verification_every()
         else Kind.INCREMENTAL
+    )
 
 
 def verification_scheduled() -> ChainVerification:
@@ -100,8 +115,9 @@ def verification_request(*, actor) -> Requested:
     if existing is not None:
         return Requested(existing, already_pending=True)
     with transaction.atomic():
-        run = ChainVerification.objects.create(trigger=Trigger.ADMIN, kind=Kind.FULL,
-                                               requested_by=actor)
+        run = ChainVerification.objects.create(
+            trigger=Trigger.ADMIN, kind=Kind.FULL, requested_by=actor
+        )
         transaction.on_commit(lambda: enqueue(run.pk))
     return Requested(run, already_pending=False)
 
@@ -110,10 +126,12 @@ def enqueue(verification_id: int) -> None:
     """Never raises or hangs the request (CELERY_BROKER_* bound the publish)."""
     try:  # by name: audit/tasks.py imports this module
         current_app.tasks["audit.tasks.verify_audit_chain"].apply_async(
-            kwargs={"verification_id": verification_id}, retry=False)
+            kwargs={"verification_id": verification_id}, retry=False
+        )
     except Exception:  # any broker failure; the hourly task runs the request instead
-        log.warning("could not queue chain verification %s; the hourly run will do it",
-                    verification_id)
+        log.warning(
+            "could not queue chain verification %s; the hourly run will do it", verification_id
+        )
 
 
 def verification_perform(*, verification_id: int) -> ChainVerification:
@@ -137,5 +155,9 @@ class Status:
 def verification_status() -> Status:
     latest = latest_finished()
     stale = latest is None or latest.finished_at < timezone.now() - timedelta(hours=2)
-    return Status(latest=latest, latest_full=latest_finished(Kind.FULL),
-                  pending=pending().order_by("requested_at").first(), stale=stale)
+    return Status(
+        latest=latest,
+        latest_full=latest_finished(Kind.FULL),
+        pending=pending().order_by("requested_at").first(),
+        stale=stale,
+    )

@@ -24,6 +24,7 @@ def staff_required(view):
         if not request.user.is_staff:
             raise PermissionDenied("The audit log is for administrators.")
         return view(request, *args, **kwargs)
+
     return wrapped
 
 
@@ -51,11 +52,18 @@ def log(request):
                 page = keyset_page(events.qs, before=before, after=after, size=PAGE_SIZE)
         except TooSlow:
             too_slow = True
-    return render(request, "audit/log.html", {
-        "filter": events, "page": page, "too_slow": too_slow,
-        "filters_query": _filters_query(request),
-        "verification": verification.verification_status(),
-    }, status=200 if page or too_slow else 400)
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "filter": events,
+            "page": page,
+            "too_slow": too_slow,
+            "filters_query": _filters_query(request),
+            "verification": verification.verification_status(),
+        },
+        status=200 if page or too_slow else 400,
+    )
 
 
 @require_POST
@@ -69,8 +77,9 @@ def verify(request):
     elif run.finished_at:
         messages.success(request, "The chain has been verified: see the result below.")
     else:
-        messages.success(request, "Verification requested: the result shows here when a "
-                                  "worker has run it.")
+        messages.success(
+            request, "Verification requested: the result shows here when a worker has run it."
+        )
     return redirect("audit:log")
 
 
@@ -79,11 +88,14 @@ def verify(request):
 def export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
-        return HttpResponse("Unknown format: use csv or jsonl.", status=400,
-                            content_type="text/plain")
+        return HttpResponse(
+            "Unknown format: use csv or jsonl.", status=400, content_type="text/plain"
+        )
     events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.all())
     if not events.is_valid():
-        return HttpResponse(f"Invalid filters: {events.errors.as_text()}", status=400,
-                            content_type="text/plain")
-    return streaming_response(audit_export(
-        actor=request.user, events=events.qs, filters=events.applied(), fmt=fmt))
+        return HttpResponse(
+            f"Invalid filters: {events.errors.as_text()}", status=400, content_type="text/plain"
+        )
+    return streaming_response(
+        audit_export(actor=request.user, events=events.qs, filters=events.applied(), fmt=fmt)
+    )

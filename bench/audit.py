@@ -42,32 +42,69 @@ SEED = 20261123
 
 # (action, target type, weight): the mix of a busy year.
 ACTIONS = [
-    ("account.login_failed", "account", 10), ("account.created", "account", 2),
-    ("account.role_changed", "account", 0.3), ("guidelines.accepted", "account", 2),
-    ("application.created", "application", 4), ("application.submitted", "application", 5),
-    ("application.screened", "application", 5), ("application.approved", "application", 2),
+    ("account.login_failed", "account", 10),
+    ("account.created", "account", 2),
+    ("account.role_changed", "account", 0.3),
+    ("guidelines.accepted", "account", 2),
+    ("application.created", "application", 4),
+    ("application.submitted", "application", 5),
+    ("application.screened", "application", 5),
+    ("application.approved", "application", 2),
     ("application.rejected", "application", 1),
     ("application.changes_requested", "application", 1),
-    ("claim.created", "application", 5), ("claim.expired", "application", 1),
-    ("decision.made", "application", 4), ("sla.nearing", "application", 2),
-    ("sla.breached", "application", 0.3), ("grant.issued", "grant", 2),
-    ("grant.suspended", "grant", 0.2), ("grant.revoked", "grant", 0.1),
-    ("key.minted", "key", 3), ("key.rotated", "key", 1), ("key.revoked", "key", 0.5),
-    ("policy.published", "policy", 0.01), ("campaign.started", "campaign", 0.005),
+    ("claim.created", "application", 5),
+    ("claim.expired", "application", 1),
+    ("decision.made", "application", 4),
+    ("sla.nearing", "application", 2),
+    ("sla.breached", "application", 0.3),
+    ("grant.issued", "grant", 2),
+    ("grant.suspended", "grant", 0.2),
+    ("grant.revoked", "grant", 0.1),
+    ("key.minted", "key", 3),
+    ("key.rotated", "key", 1),
+    ("key.revoked", "key", 0.5),
+    ("policy.published", "policy", 0.01),
+    ("campaign.started", "campaign", 0.005),
     ("audit.exported", "audit_log", 0.01),
 ]
-SYSTEM = {"application.screened": "screening", "claim.expired": "system",
-          "sla.nearing": "system", "sla.breached": "system"}
-WORDS = ("shipping", "invoice", "refund", "order", "account", "billing", "review", "model",
-         "latency", "quota", "draft", "reply", "agent", "customer", "ticket", "summary",
-         "translation", "legal", "medical", "finance")
+SYSTEM = {
+    "application.screened": "screening",
+    "claim.expired": "system",
+    "sla.nearing": "system",
+    "sla.breached": "system",
+}
+WORDS = (
+    "shipping",
+    "invoice",
+    "refund",
+    "order",
+    "account",
+    "billing",
+    "review",
+    "model",
+    "latency",
+    "quota",
+    "draft",
+    "reply",
+    "agent",
+    "customer",
+    "ticket",
+    "summary",
+    "translation",
+    "legal",
+    "medical",
+    "finance",
+)
 COMMON, RARE = "support", "kangaroo"
 EVENT_ROW = re.compile(r"<tr><td>\d+</td>")
 
 
 def main() -> int:
-    os.environ.update(DATABASE_URL=f"{POSTGRES}/{DB_NAME}", CACHE_URL="locmemcache://",
-                      DJANGO_SETTINGS_MODULE="config.settings.test")
+    os.environ.update(
+        DATABASE_URL=f"{POSTGRES}/{DB_NAME}",
+        CACHE_URL="locmemcache://",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+    )
     recreate_database()
     import django
 
@@ -116,9 +153,11 @@ def load_events(users: list) -> None:
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
-                       "'audit_auditevent' AND indexname <> 'audit_auditevent_pkey' "
-                       "AND indexname NOT LIKE '%%_key'")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+            "'audit_auditevent' AND indexname <> 'audit_auditevent_pkey' "
+            "AND indexname NOT LIKE '%%_key'"
+        )
         indexes = cursor.fetchall()
         cursor.execute("TRUNCATE audit_auditevent")  # the policy's events: allowed in tests
         for name, _ in indexes:
@@ -127,13 +166,26 @@ def load_events(users: list) -> None:
     names, kinds, weights = zip(*ACTIONS, strict=True)
     heavy = users[1:21]
     prev, at = GENESIS, datetime(2025, 1, 1, tzinfo=UTC)
-    columns = ("id", "at", "actor_id", "actor_label", "action", "target_type", "target_id",
-               "data", "request_id", "prev_hash", "hash")
+    columns = (
+        "id",
+        "at",
+        "actor_id",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "data",
+        "request_id",
+        "prev_hash",
+        "hash",
+    )
     from psycopg.types.json import Jsonb
 
     raw = connection.connection
-    with raw.cursor() as cursor, cursor.copy(
-            f"COPY audit_auditevent ({', '.join(columns)}) FROM STDIN") as copy:
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY audit_auditevent ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         for event_id in range(1, EVENTS + 1):
             at += timedelta(seconds=rng.randint(0, 60), microseconds=rng.randint(0, 999_999))
             pick = rng.choices(range(len(names)), weights)[0]
@@ -142,18 +194,31 @@ def load_events(users: list) -> None:
             data = _data(rng, event_id)
             request_id = f"{rng.getrandbits(128):032x}"
             target_id = str(rng.randint(1, 200_000))
-            row = (event_id, at, actor, label, action, target_type, target_id,
-                   data, request_id, prev)
+            row = (
+                event_id,
+                at,
+                actor,
+                label,
+                action,
+                target_type,
+                target_id,
+                data,
+                request_id,
+                prev,
+            )
             digest = _digest(*row)
             copy.write_row((*row[:7], Jsonb(data, dumps=canonical_json), *row[8:], digest))
             prev = digest
     raw.commit()
     loaded = time.perf_counter() - started
-    print(f"\nLoaded {EVENTS:,} events (valid chain, COPY) in {loaded:.1f} s "
-          f"({EVENTS / loaded:,.0f} events/s)")
+    print(
+        f"\nLoaded {EVENTS:,} events (valid chain, COPY) in {loaded:.1f} s "
+        f"({EVENTS / loaded:,.0f} events/s)"
+    )
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_chainhead SET last_id = %s, last_hash = %s WHERE id = 1",
-                       [EVENTS, prev])
+        cursor.execute(
+            "UPDATE audit_chainhead SET last_id = %s, last_hash = %s WHERE id = 1", [EVENTS, prev]
+        )
         for name, definition in indexes:
             t0 = time.perf_counter()
             cursor.execute(definition)
@@ -161,8 +226,10 @@ def load_events(users: list) -> None:
         t0 = time.perf_counter()
         cursor.execute("VACUUM ANALYZE audit_auditevent")
         print(f"  VACUUM ANALYZE in {time.perf_counter() - t0:.1f} s")
-        cursor.execute("SELECT pg_size_pretty(pg_table_size('audit_auditevent')), "
-                       "pg_size_pretty(pg_indexes_size('audit_auditevent'))")
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_table_size('audit_auditevent')), "
+            "pg_size_pretty(pg_indexes_size('audit_auditevent'))"
+        )
         table, index = cursor.fetchone()
     print(f"  table {table}, indexes {index}")
 
@@ -182,8 +249,11 @@ def _data(rng, event_id) -> dict:
         words.append(COMMON)
     if event_id % 10_000 == 5_000:
         words.append(RARE)
-    return {"note": " ".join(words), "status": rng.choice(["ok", "pending", "done"]),
-            "n": event_id % 97}
+    return {
+        "note": " ".join(words),
+        "status": rng.choice(["ok", "pending", "done"]),
+        "n": event_id % 97,
+    }
 
 
 def timed(run, repeat=REPEAT) -> tuple[float, object]:
@@ -206,8 +276,10 @@ def report_pages(admin, users) -> None:
     client.force_login(admin)
     heavy = users[1]
     mid = AuditEvent.objects.get(pk=EVENTS // 2)
-    old_day = (mid.at.replace(microsecond=0).isoformat(),
-               (mid.at + timedelta(days=1)).replace(microsecond=0).isoformat())
+    old_day = (
+        mid.at.replace(microsecond=0).isoformat(),
+        (mid.at + timedelta(days=1)).replace(microsecond=0).isoformat(),
+    )
     last = AuditEvent.objects.get(pk=EVENTS).at
     some_target = AuditEvent.objects.filter(action="grant.issued").order_by("id")[100]
     cases = [
@@ -222,18 +294,27 @@ def report_pages(admin, users) -> None:
         ("actor by id", {"actor": str(users[500].pk)}),
         ("actor by email, outsider", {"actor": "visitor77@mail7.example"}),
         ("target type", {"target_type": "grant"}),
-        ("target type + id", {"target_type": "grant",
-                              "target_id": some_target.target_id}),
+        ("target type + id", {"target_type": "grant", "target_id": some_target.target_id}),
         ("target id alone", {"target_id": "4242"}),
         ("since last week", {"since": (last - timedelta(days=7)).isoformat()}),
         ("one day, half a year ago", {"since": old_day[0], "until": old_day[1]}),
         ("until half a year ago", {"until": old_day[0]}),
-        ("action + one old day", {"action": "key.minted", "since": old_day[0],
-                                  "until": old_day[1]}),
+        (
+            "action + one old day",
+            {"action": "key.minted", "since": old_day[0], "until": old_day[1]},
+        ),
         ("actor + action", {"actor": heavy.email, "action": "key.rotated"}),
-        ("all six filters", {"actor": heavy.email, "action": "key.minted",
-                             "target_type": "key", "target_id": "7",
-                             "since": old_day[0], "until": last.isoformat()}),
+        (
+            "all six filters",
+            {
+                "actor": heavy.email,
+                "action": "key.minted",
+                "target_type": "key",
+                "target_id": "7",
+                "since": old_day[0],
+                "until": last.isoformat(),
+            },
+        ),
         (f"search, common ('{COMMON}', 1 in 5)", {"q": COMMON}),
         (f"search, rare ('{RARE}', 1 in 10,000)", {"q": RARE}),
         ("search, absent ('zqxjv')", {"q": "zqxjv"}),
@@ -244,10 +325,12 @@ def report_pages(admin, users) -> None:
     print("\nThe audit page (/audit/), whole request")
     print(f"  {'case':<40} {'median':>9}  rows")
     for name, params in cases:
+
         def get(params=params, name=name):
             response = client.get("/audit/?" + urlencode(params))
             assert response.status_code == 200, (name, response.status_code)
             return response
+
         seconds, response = timed(get)
         html = response.content.decode()
         rows = "too slow" if "took too long" in html else len(EVENT_ROW.findall(html))
@@ -260,16 +343,19 @@ def report_api(admin) -> None:
     client = APIClient()
     client.force_authenticate(admin)
     print("\nThe API list (/api/v1/audit-events/), whole request incl. count")
-    for name, params in [("first page, unfiltered", {}),
-                         ("deep page", {"before": EVENTS // 3}),
-                         ("common action (count capped)", {"action": "claim.created"}),
-                         ("rare action (exact count)", {"action": "campaign.started"}),
-                         ("search, rare", {"q": RARE})]:
-        seconds, response = timed(lambda params=params: client.get("/api/v1/audit-events/",
-                                                                   params))
+    for name, params in [
+        ("first page, unfiltered", {}),
+        ("deep page", {"before": EVENTS // 3}),
+        ("common action (count capped)", {"action": "claim.created"}),
+        ("rare action (exact count)", {"action": "campaign.started"}),
+        ("search, rare", {"q": RARE}),
+    ]:
+        seconds, response = timed(lambda params=params: client.get("/api/v1/audit-events/", params))
         body = response.json()
-        print(f"  {name:<40} {seconds * 1000:7.1f} ms  count {body['count']:,}"
-              f"{'' if body['count_exact'] else ' (lower bound)'}")
+        print(
+            f"  {name:<40} {seconds * 1000:7.1f} ms  count {body['count']:,}"
+            f"{'' if body['count_exact'] else ' (lower bound)'}"
+        )
 
 
 def report_old_ways() -> None:
@@ -281,17 +367,24 @@ def report_old_ways() -> None:
                 for statement in statements:
                     cursor.execute(statement)
                 return cursor.fetchall()
+
         return run
 
     print("\nWhat the old page did, for comparison (SQL only)")
     for name, statements in [
         ("COUNT(*) of the log", ["SELECT COUNT(*) FROM audit_auditevent"]),
-        ("OFFSET page halfway",
-         [f"SELECT * FROM audit_auditevent ORDER BY id DESC OFFSET {EVENTS // 2} LIMIT 50"]),  # noqa: S608
-        ("rare search without the trigram index",
-         ["SET LOCAL enable_bitmapscan = off",
-          f"SELECT id FROM audit_auditevent WHERE data::text ILIKE '%{RARE}%' "  # noqa: S608
-          "ORDER BY id DESC LIMIT 51"]),
+        (
+            "OFFSET page halfway",
+            [f"SELECT * FROM audit_auditevent ORDER BY id DESC OFFSET {EVENTS // 2} LIMIT 50"],  # noqa: S608
+        ),
+        (
+            "rare search without the trigram index",
+            [
+                "SET LOCAL enable_bitmapscan = off",
+                f"SELECT id FROM audit_auditevent WHERE data::text ILIKE '%{RARE}%' "  # noqa: S608
+                "ORDER BY id DESC LIMIT 51",
+            ],
+        ),
     ]:
         seconds, _ = timed(sql(*statements), repeat=3)
         print(f"  {name:<40} {seconds * 1000:7.1f} ms")
@@ -307,11 +400,12 @@ def report_exports(admin) -> None:
     client = Client()
     client.force_login(admin)
     print("\nExports (/audit/export/), streamed and read to the end")
-    for name, params in [("CSV, whole log", {"format": "csv"}),
-                         ("JSON Lines, whole log", {"format": "jsonl"}),
-                         ("CSV, one action", {"format": "csv",
-                                              "action": "application.submitted"}),
-                         ("CSV, search", {"format": "csv", "q": COMMON})]:
+    for name, params in [
+        ("CSV, whole log", {"format": "csv"}),
+        ("JSON Lines, whole log", {"format": "jsonl"}),
+        ("CSV, one action", {"format": "csv", "action": "application.submitted"}),
+        ("CSV, search", {"format": "csv", "q": COMMON}),
+    ]:
         before = _rss_mb()
         t0 = time.perf_counter()
         response = client.get("/audit/export/?" + urlencode(params))
@@ -321,9 +415,11 @@ def report_exports(admin) -> None:
             lines += chunk.count(b"\n")
         seconds = time.perf_counter() - t0
         rows = lines - (1 if params["format"] == "csv" else 0)
-        print(f"  {name:<24} {rows:>9,} rows in {seconds:6.1f} s: {rows / seconds:>9,.0f} "
-              f"rows/s, {size / seconds / 1e6:5.1f} MB/s, {size / 1e6:6.1f} MB; "
-              f"peak RSS grew {max(0.0, _rss_mb() - before):.0f} MB")
+        print(
+            f"  {name:<24} {rows:>9,} rows in {seconds:6.1f} s: {rows / seconds:>9,.0f} "
+            f"rows/s, {size / seconds / 1e6:5.1f} MB/s, {size / 1e6:6.1f} MB; "
+            f"peak RSS grew {max(0.0, _rss_mb() - before):.0f} MB"
+        )
 
 
 def report_verification() -> None:
@@ -334,19 +430,25 @@ def report_verification() -> None:
     print("\nChain verification")
     full = verification_run(trigger=ChainVerification.Trigger.COMMAND)
     seconds = full.duration.total_seconds()
-    print(f"  full walk:        {full.events_checked:>9,} events in {seconds:6.1f} s "
-          f"({full.events_checked / seconds:,.0f} events/s), ok={full.ok}")
+    print(
+        f"  full walk:        {full.events_checked:>9,} events in {seconds:6.1f} s "
+        f"({full.events_checked / seconds:,.0f} events/s), ok={full.ok}"
+    )
     t0 = time.perf_counter()
     for i in range(1000):
-        record(actor=None, action="bench.appended", target_type="bench", target_id=i,
-               data={"i": i})
+        record(actor=None, action="bench.appended", target_type="bench", target_id=i, data={"i": i})
     appended = time.perf_counter() - t0
-    print(f"  append (record):  1,000 events in {appended:.2f} s "
-          f"({appended:.2f} ms each, every index in place)")
-    incremental = verification_run(trigger=ChainVerification.Trigger.COMMAND,
-                                   kind=ChainVerification.Kind.INCREMENTAL)
-    print(f"  incremental:      {incremental.events_checked:>9,} events in "
-          f"{incremental.duration.total_seconds() * 1000:6.1f} ms, ok={incremental.ok}")
+    print(
+        f"  append (record):  1,000 events in {appended:.2f} s "
+        f"({appended:.2f} ms each, every index in place)"
+    )
+    incremental = verification_run(
+        trigger=ChainVerification.Trigger.COMMAND, kind=ChainVerification.Kind.INCREMENTAL
+    )
+    print(
+        f"  incremental:      {incremental.events_checked:>9,} events in "
+        f"{incremental.duration.total_seconds() * 1000:6.1f} ms, ok={incremental.ok}"
+    )
 
 
 if __name__ == "__main__":

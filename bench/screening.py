@@ -23,8 +23,12 @@ from approvals import screening as s
 from approvals.default_policy import DOMAINS
 
 DATASET = Path(__file__).resolve().parents[1] / "tests" / "data" / "use_cases.json"
-ROUTES = {s.PROHIBITED_DECLARED: "auto_reject", s.PROHIBITED_SUSPECTED: "policy_escalation",
-          s.SCRUTINY: "extra_scrutiny", s.CLEAR: "standard"}
+ROUTES = {
+    s.PROHIBITED_DECLARED: "auto_reject",
+    s.PROHIBITED_SUSPECTED: "policy_escalation",
+    s.SCRUTINY: "extra_scrutiny",
+    s.CLEAR: "standard",
+}
 ROUTE_ORDER = ("auto_reject", "policy_escalation", "extra_scrutiny", "standard")
 CAUGHT = {"auto_reject", "policy_escalation"}
 REPETITIONS = 9
@@ -43,8 +47,10 @@ def texts_of(case: dict) -> dict[str, str]:
 
 
 def specs(domains: list[dict]) -> list[s.DomainSpec]:
-    return [s.DomainSpec(slug=d["slug"], name=d["name"], kind=d["kind"], rules=d["rules"])
-            for d in domains]
+    return [
+        s.DomainSpec(slug=d["slug"], name=d["name"], kind=d["kind"], rules=d["rules"])
+        for d in domains
+    ]
 
 
 def route(policy: s.CompiledPolicy, case: dict) -> tuple[str, s.Screening]:
@@ -79,19 +85,32 @@ def padded(domains: list[dict], factor: int) -> list[dict]:
             words = [_nonsense(next(counter)) for _ in range(1 + n % 3)]
             stem = _nonsense(next(counter)) + "*"
             triggers.append({"any": [" ".join(words), stem], "weight": 1 + n % 6})
-            triggers.append({"all": [[_nonsense(next(counter))], [_nonsense(next(counter))]],
-                             "weight": 3, "within": 10})
+            triggers.append(
+                {
+                    "all": [[_nonsense(next(counter))], [_nonsense(next(counter))]],
+                    "weight": 3,
+                    "within": 10,
+                }
+            )
         out.append({**domain, "rules": {**domain["rules"], "triggers": triggers}})
     return out
 
 
 def lengthened(cases: list[dict], times: int) -> list[dict]:
     """Every field of every case repeated `times` times."""
+
     def longer(text: str) -> str:
         return " ".join([text] * times)
 
-    return [{**case, "title": longer(case["title"]), "description": longer(case["description"]),
-             "mitigations": [longer(m) for m in case["mitigations"]]} for case in cases]
+    return [
+        {
+            **case,
+            "title": longer(case["title"]),
+            "description": longer(case["description"]),
+            "mitigations": [longer(m) for m in case["mitigations"]],
+        }
+        for case in cases
+    ]
 
 
 def timed_pass(policy: s.CompiledPolicy, cases: list[dict]) -> float:
@@ -114,8 +133,9 @@ def median_seconds(runs: dict[str, tuple[s.CompiledPolicy, list[dict]]]) -> dict
 
 
 def route_table(results: list[tuple[dict, str]]) -> list[str]:
-    lines = [f"{'route':<20}{'expected':>9}{'routed':>8}{'correct':>9}{'precision':>11}"
-             f"{'recall':>8}"]
+    lines = [
+        f"{'route':<20}{'expected':>9}{'routed':>8}{'correct':>9}{'precision':>11}{'recall':>8}"
+    ]
     for name in ROUTE_ORDER:
         expected = sum(case["expected_route"] == name for case, _ in results)
         routed = sum(got == name for _, got in results)
@@ -139,30 +159,48 @@ def main() -> None:
     results = [(case, got) for case, got, _ in screened]
     correct = sum(case["expected_route"] == got for case, got in results)
 
-    print(f"Screening benchmark: {len(cases)} labelled use cases, {len(DOMAINS)} domains, "
-          f"{_count_phrases(DOMAINS)} phrases\n")
+    print(
+        f"Screening benchmark: {len(cases)} labelled use cases, {len(DOMAINS)} domains, "
+        f"{_count_phrases(DOMAINS)} phrases\n"
+    )
     print("\n".join(route_table(results)))
     print(f"\naccuracy: {correct}/{len(cases)} ({correct / len(cases):.1%})")
-    print("prohibited intent caught (auto_reject or policy_escalation), target all: "
-          + _share(results, "prohibited", lambda got: got in CAUGHT))
-    print("benign intent routed standard, target >= 90%: "
-          + _share(results, "benign", lambda got: got == "standard"))
-    misrouted = [(case, got, result) for case, got, result in screened
-                 if case["expected_route"] != got]
+    print(
+        "prohibited intent caught (auto_reject or policy_escalation), target all: "
+        + _share(results, "prohibited", lambda got: got in CAUGHT)
+    )
+    print(
+        "benign intent routed standard, target >= 90%: "
+        + _share(results, "benign", lambda got: got == "standard")
+    )
+    misrouted = [
+        (case, got, result) for case, got, result in screened if case["expected_route"] != got
+    ]
     print(f"\nmisrouted ({len(misrouted)}):" + ("" if misrouted else " none"))
     for case, got, result in misrouted:
-        print(f"  {case['id']}: expected {case['expected_route']}, got {got} "
-              f"(domains: {', '.join(result.matched_domains) or '-'})")
+        print(
+            f"  {case['id']}: expected {case['expected_route']}, got {got} "
+            f"(domains: {', '.join(result.matched_domains) or '-'})"
+        )
 
     padded_domains = padded(DOMAINS, PADDING_FACTOR)
     padded_policy = s.compile_policy(1, specs(padded_domains))
-    seconds = median_seconds({"base": (policy, cases), "padded": (padded_policy, cases),
-                              "longer": (policy, lengthened(cases, 4))})
+    seconds = median_seconds(
+        {
+            "base": (policy, cases),
+            "padded": (padded_policy, cases),
+            "longer": (policy, lengthened(cases, 4)),
+        }
+    )
     base, with_padding, longer = seconds["base"], seconds["padded"], seconds["longer"]
-    print(f"\nthroughput: {len(cases) / base:,.0f} descriptions/s "
-          f"(median of {REPETITIONS} passes over {len(cases)}; {base * 1000:.1f} ms a pass)")
-    print(f"rules x{_count_phrases(padded_domains) / _count_phrases(DOMAINS):.1f} "
-          f"({_count_phrases(padded_domains)} phrases): time x{with_padding / base:.2f}")
+    print(
+        f"\nthroughput: {len(cases) / base:,.0f} descriptions/s "
+        f"(median of {REPETITIONS} passes over {len(cases)}; {base * 1000:.1f} ms a pass)"
+    )
+    print(
+        f"rules x{_count_phrases(padded_domains) / _count_phrases(DOMAINS):.1f} "
+        f"({_count_phrases(padded_domains)} phrases): time x{with_padding / base:.2f}"
+    )
     print(f"texts x4 longer (every field): time x{longer / base:.2f}")
 
 

@@ -76,9 +76,13 @@ MODEL, ENDPOINT, TOKENS = "chat-small", "/v1/chat/completions", 100
 APPLICATION = {
     "title": "Gateway benchmark",
     "description": "Our support agents get a suggested reply to customer emails about shipping "
-                   "and invoices; an agent edits and sends every reply themselves.",
-    "domains": [], "audience": "internal", "models": [MODEL], "endpoints": [ENDPOINT],
-    "expected_requests_per_minute": 1_000_000, "expected_monthly_tokens": 10**13,
+    "and invoices; an agent edits and sends every reply themselves.",
+    "domains": [],
+    "audience": "internal",
+    "models": [MODEL],
+    "endpoints": [ENDPOINT],
+    "expected_requests_per_minute": 1_000_000,
+    "expected_monthly_tokens": 10**13,
     "mitigations": ["A person reviews outputs before they reach end users."],
 }
 
@@ -114,21 +118,24 @@ class Run:
 
 # --- setup -------------------------------------------------------------------------------
 
+
 def configure_environment() -> Path:
     """What config.settings.bench (production) needs; the same environment goes to gunicorn."""
     mail_dir = Path(tempfile.mkdtemp(prefix="bench-mail-"))
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{POSTGRES.rstrip('/')}/{DB_NAME}",
-        "CACHE_URL": REDIS_URL,
-        "GATEWAY_REDIS_URL": REDIS_URL,
-        "GATEWAY_PROCESSES": str(WORKERS),
-        "EMAIL_FILE_PATH": str(mail_dir),  # the decision mail of the setup, not the console
-        "LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": f"{POSTGRES.rstrip('/')}/{DB_NAME}",
+            "CACHE_URL": REDIS_URL,
+            "GATEWAY_REDIS_URL": REDIS_URL,
+            "GATEWAY_PROCESSES": str(WORKERS),
+            "EMAIL_FILE_PATH": str(mail_dir),  # the decision mail of the setup, not the console
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     os.environ.pop("CELERY_BROKER_URL", None)  # setup tasks run in-process
     os.environ.pop("DJANGO_DEBUG", None)
     return mail_dir
@@ -138,8 +145,9 @@ def fresh_database() -> None:
     import psycopg
 
     try:
-        with psycopg.connect(f"{POSTGRES.rstrip('/')}/postgres", autocommit=True,
-                             connect_timeout=5) as conn:
+        with psycopg.connect(
+            f"{POSTGRES.rstrip('/')}/postgres", autocommit=True, connect_timeout=5
+        ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     except psycopg.Error as exc:
@@ -168,16 +176,22 @@ def make_fixture() -> Fixture:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_policy", verbosity=0)
     password = secrets.token_urlsafe(24)
-    reviewer = services.account_create(actor=None, email="reviewer@bench.example",
-                                       password=password, role="reviewer")
-    developer = services.account_create(actor=None, email="developer@bench.example",
-                                        password=password, role="developer",
-                                        organization_name="Bench Org")
-    gateway = services.account_create(actor=None, email="gateway@bench.example",
-                                      password=password, role="gateway")
+    reviewer = services.account_create(
+        actor=None, email="reviewer@bench.example", password=password, role="reviewer"
+    )
+    developer = services.account_create(
+        actor=None,
+        email="developer@bench.example",
+        password=password,
+        role="developer",
+        organization_name="Bench Org",
+    )
+    gateway = services.account_create(
+        actor=None, email="gateway@bench.example", password=password, role="gateway"
+    )
     application = lifecycle.application_create(
-        actor=developer, organization=developer.memberships.get().organization,
-        content=APPLICATION)
+        actor=developer, organization=developer.memberships.get().organization, content=APPLICATION
+    )
     lifecycle.application_submit(actor=developer, application=application)
     lifecycle.application_screen(application_id=application.pk)
     application.refresh_from_db()
@@ -190,8 +204,9 @@ def make_fixture() -> Fixture:
     _, key_text = keys.key_mint(actor=developer, grant=grant, name="bench")
     _, token = services.api_token_issue(user=gateway)
     _, api_key = APIKey.objects.create_key(name="bench anchor")
-    return Fixture(key=key_text, token=token, api_key=api_key, grant_id=grant.pk,
-                   limits=grant.limits)
+    return Fixture(
+        key=key_text, token=token, api_key=api_key, grant_id=grant.pk, limits=grant.limits
+    )
 
 
 def requests_for(fx: Fixture) -> dict[str, tuple[str, dict, dict]]:
@@ -206,6 +221,7 @@ def requests_for(fx: Fixture) -> dict[str, tuple[str, dict, dict]]:
 
 # --- the server --------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -213,13 +229,33 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, log_path: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application",
-               "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-               "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
-               "--log-level", "warning", "--backlog", "2048"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        WORKER_CLASS,
+        "--threads",
+        str(THREADS),
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
     with open(log_path, "wb") as log:
-        return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log,  # noqa: S603
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop_gunicorn(proc: subprocess.Popen | None) -> None:
@@ -235,8 +271,11 @@ def stop_gunicorn(proc: subprocess.Popen | None) -> None:
 
 def call(base: str, path: str, headers: dict, body: dict) -> tuple[int, bytes]:
     request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
-        base + path, data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", **headers})
+        base + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **headers},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return response.status, response.read()
@@ -255,8 +294,9 @@ def wait_ready(base: str, proc: subprocess.Popen, log_path: Path) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise BenchError("gunicorn did not answer within 30 s:\n"
-                     + log_path.read_text(errors="replace")[-3000:])
+    raise BenchError(
+        "gunicorn did not answer within 30 s:\n" + log_path.read_text(errors="replace")[-3000:]
+    )
 
 
 def sanity_check(base: str, targets: dict, fx: Fixture) -> None:
@@ -271,8 +311,13 @@ def sanity_check(base: str, targets: dict, fx: Fixture) -> None:
     path, headers, body = targets["verify"]
     wrong = fx.key[:-7] + ("A" if fx.key[-7] != "A" else "B") + fx.key[-6:]
     status, content = call(base, path, headers, {**body, "key": wrong})
-    checks.append(("verify: a wrong key is NOT_FOUND",
-                   status == 200 and json.loads(content).get("code") == "NOT_FOUND", content))
+    checks.append(
+        (
+            "verify: a wrong key is NOT_FOUND",
+            status == 200 and json.loads(content).get("code") == "NOT_FOUND",
+            content,
+        )
+    )
     status, content = call(base, path, {"Authorization": "Token nope"}, body)
     checks.append(("verify: a bad gateway token is 401", status == 401, status))
     path, headers, body = targets["anchor"]
@@ -310,8 +355,9 @@ def lua_quote(text: str) -> str:
 def write_scripts(targets: dict, folder: Path) -> dict[str, Path]:
     scripts = {}
     for name, (_, headers, body) in targets.items():
-        auth = "\n".join(f"wrk.headers[{lua_quote(k)}] = {lua_quote(v)}"
-                         for k, v in headers.items())
+        auth = "\n".join(
+            f"wrk.headers[{lua_quote(k)}] = {lua_quote(v)}" for k, v in headers.items()
+        )
         path = folder / f"{name}.lua"
         path.write_text(LUA.format(body=lua_quote(json.dumps(body)), auth=auth))
         scripts[name] = path
@@ -319,19 +365,39 @@ def write_scripts(targets: dict, folder: Path) -> dict[str, Path]:
 
 
 def wrk(base: str, name: str, path: str, script: Path, seconds: int) -> Run:
-    command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-               "--timeout", "5s", "-s", str(script), base + path]
-    done = subprocess.run(command, capture_output=True, text=True,  # noqa: S603
-                          timeout=seconds + 30)
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "5s",
+        "-s",
+        str(script),
+        base + path,
+    ]
+    done = subprocess.run(  # noqa: S603
+        command,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    )
     found = RESULT.search(done.stdout)
     if done.returncode != 0 or not found:
         raise BenchError(f"wrk failed on {name}: {done.stdout[-1500:]} {done.stderr[-1500:]}")
     n, duration_us, p50, p90, p99, top, *errors = found.group(1).split()
     labels = ("connect", "read", "write", "status", "timeout")
-    return Run(target=name, requests=int(n), seconds=int(duration_us) / 1e6,
-               p50_ms=float(p50) / 1000, p90_ms=float(p90) / 1000, p99_ms=float(p99) / 1000,
-               max_ms=float(top) / 1000,
-               errors={k: int(v) for k, v in zip(labels, errors, strict=True) if int(v)})
+    return Run(
+        target=name,
+        requests=int(n),
+        seconds=int(duration_us) / 1e6,
+        p50_ms=float(p50) / 1000,
+        p90_ms=float(p90) / 1000,
+        p99_ms=float(p99) / 1000,
+        max_ms=float(top) / 1000,
+        errors={k: int(v) for k, v in zip(labels, errors, strict=True) if int(v)},
+    )
 
 
 def admitted_by_limiter(grant_id: int) -> int:
@@ -339,19 +405,23 @@ def admitted_by_limiter(grant_id: int) -> int:
     import redis
 
     r = redis.Redis.from_url(REDIS_URL)
-    return sum(int(r.hget(name, "requests") or 0)
-               for name in r.scan_iter(match=f"ar:use:{{{grant_id}}}:*"))
+    return sum(
+        int(r.hget(name, "requests") or 0) for name in r.scan_iter(match=f"ar:use:{{{grant_id}}}:*")
+    )
 
 
 # --- the report --------------------------------------------------------------------------
+
 
 def median_of(runs: list[Run], attribute: str) -> float:
     return statistics.median(getattr(run, attribute) for run in runs)
 
 
 def report(results: dict[str, list[Run]]) -> dict[str, float]:
-    print(f"\n{'target':<8}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-          f"   req/s of each run; errors")
+    print(
+        f"\n{'target':<8}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"   req/s of each run; errors"
+    )
     summary = {}
     for name in ORDER:
         runs = results[name]
@@ -363,8 +433,10 @@ def report(results: dict[str, list[Run]]) -> dict[str, float]:
             for k, v in run.errors.items():
                 errors[k] = errors.get(k, 0) + v
         each = ", ".join(f"{run.rps:,.0f}" for run in runs)
-        print(f"{name:<8}{rps:>9,.0f}{p50:>9.2f}{p90:>9.2f}{p99:>9.2f}{worst:>9.1f}   "
-              f"{each}; {errors or 'none'}")
+        print(
+            f"{name:<8}{rps:>9,.0f}{p50:>9.2f}{p90:>9.2f}{p99:>9.2f}{worst:>9.1f}   "
+            f"{each}; {errors or 'none'}"
+        )
         summary[f"{name}_rps"], summary[f"{name}_p99"] = rps, p99
     return summary
 
@@ -373,22 +445,32 @@ def verdicts(summary: dict[str, float]) -> bool:
     floor_ratio = summary["verify_rps"] / summary["floor_rps"]
     anchor_ratio = summary["verify_rps"] / summary["anchor_rps"]
     p99 = summary["verify_p99"]
-    rows = [(f"verify / floor req/s  = {floor_ratio:.2f}", f">= {TARGET_FLOOR_RATIO}",
-             floor_ratio >= TARGET_FLOOR_RATIO),
-            (f"verify / anchor req/s = {anchor_ratio:.2f}", f">= {TARGET_ANCHOR_RATIO}",
-             anchor_ratio >= TARGET_ANCHOR_RATIO),
-            (f"verify p99            = {p99:.2f} ms", f"< {TARGET_P99_MS} ms",
-             p99 < TARGET_P99_MS)]
+    rows = [
+        (
+            f"verify / floor req/s  = {floor_ratio:.2f}",
+            f">= {TARGET_FLOOR_RATIO}",
+            floor_ratio >= TARGET_FLOOR_RATIO,
+        ),
+        (
+            f"verify / anchor req/s = {anchor_ratio:.2f}",
+            f">= {TARGET_ANCHOR_RATIO}",
+            anchor_ratio >= TARGET_ANCHOR_RATIO,
+        ),
+        (f"verify p99            = {p99:.2f} ms", f"< {TARGET_P99_MS} ms", p99 < TARGET_P99_MS),
+    ]
     print()
     for text, target, ok in rows:
         print(f"{text:<36} target {target:<10} {'met' if ok else 'MISSED'}")
     if summary["floor_p99"] >= TARGET_P99_MS:
-        print(f"(the floor's own p99 is {summary['floor_p99']:.2f} ms: on this server a "
-              f"do-nothing Django view misses the latency target too)")
+        print(
+            f"(the floor's own p99 is {summary['floor_p99']:.2f} ms: on this server a "
+            f"do-nothing Django view misses the latency target too)"
+        )
     return all(ok for _, _, ok in rows)
 
 
 # --- where the time goes (in-process) ----------------------------------------------------
+
 
 def per_call_us(fn, calls: int) -> float:
     for _ in range(min(50, calls)):
@@ -469,7 +551,7 @@ def _bucket(filename: str, name: str) -> str:
         package = filename.split("site-packages/", 1)[1].split("/", 1)[0]
         return package.removesuffix(".py")
     if filename.startswith(str(ROOT)):
-        return "project: " + filename[len(str(ROOT)) + 1:].split("/", 1)[0]
+        return "project: " + filename[len(str(ROOT)) + 1 :].split("/", 1)[0]
     return "standard library"
 
 
@@ -500,34 +582,52 @@ def profile(fx: Fixture) -> None:
     body = json.dumps({"key": fx.key, "model": MODEL, "endpoint": ENDPOINT, "tokens": TOKENS})
 
     def verify_view():
-        response = client.post(VERIFY_URL, body, content_type="application/json",
-                               HTTP_AUTHORIZATION=f"Token {fx.token}")
+        response = client.post(
+            VERIFY_URL,
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {fx.token}",
+        )
         assert response.status_code == 200 and response.json()["code"] == "VALID", response
 
     def floor_view():
         client.post(FLOOR_URL, body, content_type="application/json")
 
     def anchor_view():
-        response = client.post(ANCHOR_URL, body, content_type="application/json",
-                               HTTP_AUTHORIZATION=f"Api-Key {fx.api_key}")
+        response = client.post(
+            ANCHOR_URL,
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Api-Key {fx.api_key}",
+        )
         assert response.status_code == 200, response
 
     calls = max(200, PROFILE_CALLS // 4)
     floor_us = per_call_us(floor_view, calls)
-    print(f"\nWhere verify's time goes: in-process, Django's test Client, one process, {calls} "
-          f"calls, wall time per call (the floor view takes {floor_us:.0f} us this way)")
+    print(
+        f"\nWhere verify's time goes: in-process, Django's test Client, one process, {calls} "
+        f"calls, wall time per call (the floor view takes {floor_us:.0f} us this way)"
+    )
     for view, parts in (
-        (verify_view, [
-            (TokenAuthentication, "authenticate", "gateway auth: knox TokenAuthentication"),
-            (verify, "key_verify", "key_verify(): parse, Redis GET, limit script"),
-            (VerifyRequestSerializer, "is_valid", "VerifyRequestSerializer.is_valid"),
-            (JSONParser, "parse", "JSON parsing (request.data)"),
-            (JSONRenderer, "render", "JSON rendering (Response)")]),
-        (anchor_view, [
-            (HasAPIKey, "has_permission", "HasAPIKey: APIKey.objects.is_valid"),
-            (VerifyRequestSerializer, "is_valid", "VerifyRequestSerializer.is_valid"),
-            (JSONParser, "parse", "JSON parsing (request.data)"),
-            (JSONRenderer, "render", "JSON rendering (Response)")]),
+        (
+            verify_view,
+            [
+                (TokenAuthentication, "authenticate", "gateway auth: knox TokenAuthentication"),
+                (verify, "key_verify", "key_verify(): parse, Redis GET, limit script"),
+                (VerifyRequestSerializer, "is_valid", "VerifyRequestSerializer.is_valid"),
+                (JSONParser, "parse", "JSON parsing (request.data)"),
+                (JSONRenderer, "render", "JSON rendering (Response)"),
+            ],
+        ),
+        (
+            anchor_view,
+            [
+                (HasAPIKey, "has_permission", "HasAPIKey: APIKey.objects.is_valid"),
+                (VerifyRequestSerializer, "is_valid", "VerifyRequestSerializer.is_valid"),
+                (JSONParser, "parse", "JSON parsing (request.data)"),
+                (JSONRenderer, "render", "JSON rendering (Response)"),
+            ],
+        ),
     ):
         for _ in range(50):
             view()
@@ -540,7 +640,7 @@ def profile(fx: Fixture) -> None:
                 whole = per_call_us(view, calls)
         finally:
             share.restore()
-        measured = (calls + min(50, calls))
+        measured = calls + min(50, calls)
         name = "verify" if view is verify_view else "anchor"
         print(f"  {name} view, whole{'':<39}{whole:>7.0f} us")
         inside = 0.0
@@ -548,22 +648,31 @@ def profile(fx: Fixture) -> None:
             us, times = share.per_call(label, measured)
             inside += us
             print(f"    {label:<52}{us:>7.0f} us  {us / whole:>4.0%}")
-        print(f"    {'the rest: middleware, DRF dispatch, Django, Client':<52}"
-              f"{whole - inside:>7.0f} us  {(whole - inside) / whole:>4.0%}")
+        print(
+            f"    {'the rest: middleware, DRF dispatch, Django, Client':<52}"
+            f"{whole - inside:>7.0f} us  {(whole - inside) / whole:>4.0%}"
+        )
         for label, what in (("database", "database queries"), ("redis", "Redis commands")):
             us, times = share.per_call(label, measured)
             kinds = sorted(set(share.commands)) if label == "redis" else []
-            print(f"    (in all: {times:.1f} {what}{' ' + '/'.join(kinds) if kinds else ''}, "
-                  f"{us:.0f} us, {us / whole:.0%})")
-    with connection.execute_wrapper(lambda execute, sql, *rest: (
+            print(
+                f"    (in all: {times:.1f} {what}{' ' + '/'.join(kinds) if kinds else ''}, "
+                f"{us:.0f} us, {us / whole:.0%})"
+            )
+    with connection.execute_wrapper(
+        lambda execute, sql, *rest: (
             print("    SQL: " + re.sub(r"^SELECT .*? FROM", "SELECT ... FROM", sql)[:150]),
-            execute(sql, *rest))[1]):
+            execute(sql, *rest),
+        )[1]
+    ):
         print("  the verify view's queries:")
         verify_view()
     anchor_check = per_call_us(lambda: APIKey.objects.is_valid(fx.api_key), calls)
-    print(f"  anchor: APIKey.objects.is_valid() alone: {anchor_check:.0f} us/call "
-          f"(hasher {APIKey.objects.key_generator.preferred_hasher.algorithm}, the package's "
-          f"default)")
+    print(
+        f"  anchor: APIKey.objects.is_valid() alone: {anchor_check:.0f} us/call "
+        f"(hasher {APIKey.objects.key_generator.preferred_hasher.algorithm}, the package's "
+        f"default)"
+    )
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -572,12 +681,16 @@ def profile(fx: Fixture) -> None:
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = sum(tottime for _, _, tottime, _, _ in stats.stats.values())
-    print(f"\ncProfile of {PROFILE_CALLS} verify calls through the test Client "
-          f"(own time by package; the profiler inflates Python-heavy code):")
+    print(
+        f"\ncProfile of {PROFILE_CALLS} verify calls through the test Client "
+        f"(own time by package; the profiler inflates Python-heavy code):"
+    )
     for label, seconds in by_package(stats)[:12]:
         print(f"  {label:<56}{seconds / total:>6.1%}")
-    print("\nTop entries by cumulative time, below the call chain every request goes through "
-          "(test Client, middleware, DRF dispatch: entries over 80% of the call are left out):")
+    print(
+        "\nTop entries by cumulative time, below the call chain every request goes through "
+        "(test Client, middleware, DRF dispatch: entries over 80% of the call are left out):"
+    )
     for row in _top(stats, 20, below=0.8 * _view_seconds(stats)):
         print(_line(row))
     print("\nTop entries by own time:")
@@ -586,8 +699,10 @@ def profile(fx: Fixture) -> None:
 
 
 def _view_seconds(stats: pstats.Stats) -> float:
-    return max((cum for (_, _, name), (_, _, _, cum, _) in stats.stats.items()
-                if name == "verify_view"), default=1.0)
+    return max(
+        (cum for (_, _, name), (_, _, _, cum, _) in stats.stats.items() if name == "verify_view"),
+        default=1.0,
+    )
 
 
 def _line(row, own: bool = False) -> str:
@@ -595,8 +710,10 @@ def _line(row, own: bool = False) -> str:
     where = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
     where = "" if filename == "~" else f"  ({where}:{line})"
     seconds = tottime if own else cumtime
-    return (f"  {seconds / PROFILE_CALLS * 1e6:>7.0f} us/call  {ncalls / PROFILE_CALLS:>5.1f}x"
-            f"  {name}{where}")[:160]
+    return (
+        f"  {seconds / PROFILE_CALLS * 1e6:>7.0f} us/call  {ncalls / PROFILE_CALLS:>5.1f}x"
+        f"  {name}{where}"
+    )[:160]
 
 
 def _top(stats: pstats.Stats, count: int, below: float):
@@ -605,6 +722,7 @@ def _top(stats: pstats.Stats, count: int, below: float):
 
 
 # --- main --------------------------------------------------------------------------------
+
 
 def _raise_on_sigterm(*_):
     raise SystemExit(143)
@@ -623,6 +741,7 @@ def main() -> int:
         fresh_database()
         fresh_redis()
         import django
+
         try:
             django.setup()
         except ImportError as exc:
@@ -640,14 +759,16 @@ def main() -> int:
         finally:
             logging.disable(logging.NOTSET)
         connections.close_all()
-        print(f"Gateway benchmark: gunicorn config.wsgi, {WORKERS} {WORKER_CLASS} worker(s)"
-              f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}, "
-              f"DJANGO_SETTINGS_MODULE=config.settings.bench (DEBUG off, CONN_MAX_AGE on, no "
-              f"access log); PostgreSQL {urlsplit(os.environ['DATABASE_URL']).path[1:]}, "
-              f"Redis {REDIS_URL}; wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{DURATION}s on "
-              f"loopback, {ROUNDS} rounds of {', '.join(ORDER)}; {os.cpu_count()} cores, "
-              f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every "
-              f"target, and the ratios less than the absolute figures)")
+        print(
+            f"Gateway benchmark: gunicorn config.wsgi, {WORKERS} {WORKER_CLASS} worker(s)"
+            f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}, "
+            f"DJANGO_SETTINGS_MODULE=config.settings.bench (DEBUG off, CONN_MAX_AGE on, no "
+            f"access log); PostgreSQL {urlsplit(os.environ['DATABASE_URL']).path[1:]}, "
+            f"Redis {REDIS_URL}; wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{DURATION}s on "
+            f"loopback, {ROUNDS} rounds of {', '.join(ORDER)}; {os.cpu_count()} cores, "
+            f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every "
+            f"target, and the ratios less than the absolute figures)"
+        )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = start_gunicorn(port, workdir / "gunicorn.log")
@@ -669,18 +790,24 @@ def main() -> int:
         log = (workdir / "gunicorn.log").read_text(errors="replace").strip()
         summary = report(results)
         admitted = admitted_by_limiter(fx.grant_id)
-        print(f"\nrate limiting on, grant limits {fx.limits}:\nthe limiter admitted (VALID) "
-              f"{admitted:,} verify calls; wrk completed {verify_sent:,} (warm-up included; "
-              f"the sanity calls and each run's "
-              f"in-flight calls at its end are admitted but not counted)")
+        print(
+            f"\nrate limiting on, grant limits {fx.limits}:\nthe limiter admitted (VALID) "
+            f"{admitted:,} verify calls; wrk completed {verify_sent:,} (warm-up included; "
+            f"the sanity calls and each run's "
+            f"in-flight calls at its end are admitted but not counted)"
+        )
         met = verdicts(summary)
         print(f"all targets {'met' if met else 'NOT met'}")
         if log:
-            print("\ngunicorn said (the sanity check's refused calls are logged as Unauthorized):\n"
-                  + log[-2000:])
+            print(
+                "\ngunicorn said (the sanity check's refused calls are logged as Unauthorized):\n"
+                + log[-2000:]
+            )
         profile(fx)
-        print(f"\n(total {time.monotonic() - started:.0f} s; load average now "
-              f"{os.getloadavg()[0]:.2f})")
+        print(
+            f"\n(total {time.monotonic() - started:.0f} s; load average now "
+            f"{os.getloadavg()[0]:.2f})"
+        )
         return 0
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)

@@ -29,17 +29,25 @@ IsReviewer = HasRole.of(Role.REVIEWER, Role.ADMIN)
 
 
 def campaign_data(campaign: Campaign) -> dict:
-    return {"id": campaign.pk, "name": campaign.name, "status": campaign.status,
-            "due_at": campaign.due_at, "period_start": campaign.period_start,
-            "created_at": campaign.created_at, "closed_at": campaign.closed_at,
-            "closed_how": campaign.closed_how, "counts": campaigns.summary_of(campaign)}
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "status": campaign.status,
+        "due_at": campaign.due_at,
+        "period_start": campaign.period_start,
+        "created_at": campaign.created_at,
+        "closed_at": campaign.closed_at,
+        "closed_how": campaign.closed_how,
+        "counts": campaigns.summary_of(campaign),
+    }
 
 
 def _items_page(view, request, items):
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(items, request, view=view)
-    return paginator.get_paginated_response(ItemSerializer(
-        grant_reviews.shown(request.user, page), many=True).data)
+    return paginator.get_paginated_response(
+        ItemSerializer(grant_reviews.shown(request.user, page), many=True).data
+    )
 
 
 def _filtered(items, params):
@@ -58,8 +66,11 @@ def _filtered(items, params):
     return items
 
 
-ITEM_FILTERS = [OpenApiParameter("status", str), OpenApiParameter("kind", str),
-                OpenApiParameter("mine", str, description="yes: only items I may decide")]
+ITEM_FILTERS = [
+    OpenApiParameter("status", str),
+    OpenApiParameter("kind", str),
+    OpenApiParameter("mine", str, description="yes: only items I may decide"),
+]
 
 
 class AccessReviewsView(APIView):
@@ -73,8 +84,9 @@ class AccessReviewsView(APIView):
     @extend_schema(responses={200: CampaignSerializer(many=True)})
     def get(self, request):
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(Campaign.objects.order_by("-created_at", "-pk"),
-                                           request, view=self)
+        page = paginator.paginate_queryset(
+            Campaign.objects.order_by("-created_at", "-pk"), request, view=self
+        )
         return paginator.get_paginated_response([campaign_data(c) for c in page])
 
     @extend_schema(request=CampaignInputSerializer, responses={201: CampaignCreatedSerializer})
@@ -83,8 +95,10 @@ class AccessReviewsView(APIView):
         data.is_valid(raise_exception=True)
         campaign = campaigns.campaign_start(actor=request.user, **data.validated_data)
         body = campaign_data(campaign)
-        body["items"] = [{"id": pk, "grant": grant_id} for pk, grant_id in
-                         campaign.items.order_by("pk").values_list("pk", "grant_id")]
+        body["items"] = [
+            {"id": pk, "grant": grant_id}
+            for pk, grant_id in campaign.items.order_by("pk").values_list("pk", "grant_id")
+        ]
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -128,8 +142,9 @@ class ItemsView(APIView):
 
     @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemSerializer(many=True)})
     def get(self, request):
-        items = _filtered(GrantReview.objects.order_by("due_at", "created_at", "pk"),
-                          request.query_params)
+        items = _filtered(
+            GrantReview.objects.order_by("due_at", "created_at", "pk"), request.query_params
+        )
         if request.query_params.get("mine") == "yes":
             items = grant_reviews.items_for(request.user, items)
         return _items_page(self, request, items)
@@ -167,9 +182,14 @@ class BulkCertifyView(APIView):
         asked = set(data.validated_data["items"])
         items = list(GrantReview.objects.filter(pk__in=asked).order_by("pk"))
         certified, skipped = grant_reviews.bulk_certify(
-            reviewer=request.user, items=items, rationale=data.validated_data["rationale"])
-        return Response({"certified": [item.pk for item in certified],
-                         "skipped": skipped + len(asked) - len(items)})  # unknown ids too
+            reviewer=request.user, items=items, rationale=data.validated_data["rationale"]
+        )
+        return Response(
+            {
+                "certified": [item.pk for item in certified],
+                "skipped": skipped + len(asked) - len(items),
+            }
+        )  # unknown ids too
 
 
 class SchedulesView(APIView):
@@ -197,5 +217,10 @@ class ScheduleDetailView(APIView):
 
 
 def schedule_data(task) -> dict:
-    return {"id": task.pk, "name": task.name, "description": task.description,
-            "enabled": task.enabled, "last_run_at": task.last_run_at}
+    return {
+        "id": task.pk,
+        "name": task.name,
+        "description": task.description,
+        "enabled": task.enabled,
+        "last_run_at": task.last_run_at,
+    }

@@ -19,9 +19,21 @@ from .forms import CampaignEndForm, CampaignForm, ItemDecisionForm, ScheduleForm
 from .models import Campaign, GrantReview
 
 ITEMS_PER_PAGE = 100  # each page's usage is two aggregate queries
-ERROR_FIELDS = ("decision", "rationale", "models", "endpoints", "limits", "name", "due_at",
-                "open_items", "cadence", "due_days", "requests_per_minute",
-                "tokens_per_minute", "monthly_tokens")
+ERROR_FIELDS = (
+    "decision",
+    "rationale",
+    "models",
+    "endpoints",
+    "limits",
+    "name",
+    "due_at",
+    "open_items",
+    "cadence",
+    "due_days",
+    "requests_per_minute",
+    "tokens_per_minute",
+    "monthly_tokens",
+)
 
 
 def _reviewer(request) -> None:
@@ -37,18 +49,26 @@ def _admin(request) -> None:
 @login_required
 def campaign_list(request, *, form=None, schedule_form=None, error=None, status=200):
     _reviewer(request)
-    mine = grant_reviews.items_for(request.user, GrantReview.objects.filter(
-        campaign__isnull=True))
+    mine = grant_reviews.items_for(request.user, GrantReview.objects.filter(campaign__isnull=True))
     fields, general = errors_of(form or schedule_form, error, ERROR_FIELDS)
-    return render(request, "reviews/access_reviews.html", {
-        "campaigns": [(c, campaigns.summary_of(c)) for c in
-                      Campaign.objects.order_by("-created_at", "-pk")[:50]],
-        "rereviews": grant_reviews.shown(request.user, mine),
-        "form": form or CampaignForm(), "schedule_form": schedule_form or ScheduleForm(),
-        "schedules": campaigns.schedules() if request.user.role == Role.ADMIN else [],
-        "errors": fields, "general_errors": general,
-        "is_admin": request.user.role == Role.ADMIN,
-    }, status=status)
+    return render(
+        request,
+        "reviews/access_reviews.html",
+        {
+            "campaigns": [
+                (c, campaigns.summary_of(c))
+                for c in Campaign.objects.order_by("-created_at", "-pk")[:50]
+            ],
+            "rereviews": grant_reviews.shown(request.user, mine),
+            "form": form or CampaignForm(),
+            "schedule_form": schedule_form or ScheduleForm(),
+            "schedules": campaigns.schedules() if request.user.role == Role.ADMIN else [],
+            "errors": fields,
+            "general_errors": general,
+            "is_admin": request.user.role == Role.ADMIN,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -63,8 +83,10 @@ def campaign_start(request):
     except DomainError as exc:
         return campaign_list(request, form=form, error=exc, status=exc.status_code)
     count = campaign.items.count()
-    messages.success(request, f"The access review started with {count} "
-                              f"grant{'s' if count != 1 else ''} to re-certify.")
+    messages.success(
+        request,
+        f"The access review started with {count} grant{'s' if count != 1 else ''} to re-certify.",
+    )
     return redirect("reviews:campaign", pk=campaign.pk)
 
 
@@ -97,21 +119,32 @@ def campaign_page(request, pk, *, end_form=None, error=None, status=200):
     _reviewer(request)
     campaign = campaigns.get_campaign(pk)
     shown_status = request.GET.get("status", "")
-    items = campaign.items.select_related("grant__application", "grant__organization",
-                                          "decided_by").order_by("status", "pk")
+    items = campaign.items.select_related(
+        "grant__application", "grant__organization", "decided_by"
+    ).order_by("status", "pk")
     if shown_status in GrantReview.Status.values:
         items = items.filter(status=shown_status)
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     rows = grant_reviews.shown(request.user, page.object_list)
     fields, general = errors_of(end_form, error, ERROR_FIELDS)
-    return render(request, "reviews/access_review.html", {
-        "campaign": campaign, "counts": campaigns.summary_of(campaign), "rows": rows,
-        "page": page, "status": shown_status, "statuses": GrantReview.Status.choices,
-        "decidable": [row for row in rows if row.may_decide and row.item.is_open],
-        "end_form": end_form or CampaignEndForm(),
-        "is_admin": request.user.role == Role.ADMIN,
-        "errors": fields, "general_errors": general,
-    }, status=status)
+    return render(
+        request,
+        "reviews/access_review.html",
+        {
+            "campaign": campaign,
+            "counts": campaigns.summary_of(campaign),
+            "rows": rows,
+            "page": page,
+            "status": shown_status,
+            "statuses": GrantReview.Status.choices,
+            "decidable": [row for row in rows if row.may_decide and row.item.is_open],
+            "end_form": end_form or CampaignEndForm(),
+            "is_admin": request.user.role == Role.ADMIN,
+            "errors": fields,
+            "general_errors": general,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -124,11 +157,14 @@ def bulk_certify(request, pk):
         messages.error(request, "Tick the items to certify.")
         return redirect("reviews:campaign", pk=pk)
     certified, skipped = grant_reviews.bulk_certify(
-        reviewer=request.user, items=campaign.items.filter(pk__in=ids).order_by("pk"),
-        rationale=request.POST.get("rationale", "")[:5000])
+        reviewer=request.user,
+        items=campaign.items.filter(pk__in=ids).order_by("pk"),
+        rationale=request.POST.get("rationale", "")[:5000],
+    )
     note = f" {skipped} skipped (decided already, or not yours to decide)." if skipped else ""
-    messages.success(request, f"{len(certified)} grant{'s' if len(certified) != 1 else ''} "
-                              f"certified.{note}")
+    messages.success(
+        request, f"{len(certified)} grant{'s' if len(certified) != 1 else ''} certified.{note}"
+    )
     return redirect("reviews:campaign", pk=pk)
 
 
@@ -155,12 +191,22 @@ def item_page(request, pk, *, form=None, error=None, status=200):
     row = grant_reviews.shown(request.user, [item])[0]
     fields, general = errors_of(form, error, ERROR_FIELDS)
     since, until = grant_reviews.usage_period(item)
-    return render(request, "reviews/access_review_item.html", {
-        "item": item, "row": row, "grant": item.grant, "since": since, "until": until,
-        "form": form or ItemDecisionForm(grant=item.grant),
-        "refusal": eligibility.REASONS.get(row.refusal) if row.refusal else None,
-        "errors": fields, "general_errors": general,
-    }, status=status)
+    return render(
+        request,
+        "reviews/access_review_item.html",
+        {
+            "item": item,
+            "row": row,
+            "grant": item.grant,
+            "since": since,
+            "until": until,
+            "form": form or ItemDecisionForm(grant=item.grant),
+            "refusal": eligibility.REASONS.get(row.refusal) if row.refusal else None,
+            "errors": fields,
+            "general_errors": general,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -38,15 +38,23 @@ class ReviewQueueView(APIView):
         try:
             older = int(params["older_than_hours"]) if params.get("older_than_hours") else None
         except ValueError as exc:
-            raise InvalidInput("older_than_hours must be a whole number.", code="invalid",
-                               extra={"older_than_hours": ["A whole number."]}) from exc
-        items = queue.items_for(request.user, route=params.get("route") or None,
-                                domain=params.get("domain") or None, older_than_hours=older,
-                                claimed=claimed)
+            raise InvalidInput(
+                "older_than_hours must be a whole number.",
+                code="invalid",
+                extra={"older_than_hours": ["A whole number."]},
+            ) from exc
+        items = queue.items_for(
+            request.user,
+            route=params.get("route") or None,
+            domain=params.get("domain") or None,
+            older_than_hours=older,
+            claimed=claimed,
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(items, request, view=self)
         response = paginator.get_paginated_response(
-            QueueItemSerializer(page, many=True, context={"request": request}).data)
+            QueueItemSerializer(page, many=True, context={"request": request}).data
+        )
         response.data["counts"] = queue.counts_by_route(items)
         return response
 
@@ -59,8 +67,7 @@ class ClaimNextView(APIView):
         taken = claims.claim_next(reviewer=request.user)
         if taken is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(ApplicationSerializer(taken.application,
-                                              context={"request": request}).data)
+        return Response(ApplicationSerializer(taken.application, context={"request": request}).data)
 
 
 class ClaimView(APIView):
@@ -68,8 +75,9 @@ class ClaimView(APIView):
 
     @extend_schema(request=None, responses={200: None})
     def post(self, request, pk: int):
-        taken = claims.claim(reviewer=request.user,
-                             application=access.get_application_for(request.user, pk))
+        taken = claims.claim(
+            reviewer=request.user, application=access.get_application_for(request.user, pk)
+        )
         return Response({"application": pk, "claimed_at": taken.claimed_at})
 
 
@@ -78,8 +86,9 @@ class ReleaseView(APIView):
 
     @extend_schema(request=None, responses={200: None})
     def post(self, request, pk: int):
-        claims.release(reviewer=request.user,
-                       application=access.get_application_for(request.user, pk))
+        claims.release(
+            reviewer=request.user, application=access.get_application_for(request.user, pk)
+        )
         return Response({"application": pk, "released": True})
 
 
@@ -91,10 +100,13 @@ class DecisionView(APIView):
         application = access.get_application_for(request.user, pk)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        made = decisions.decide(reviewer=request.user, application=application,
-                                **data.validated_data)
-        return Response(DecisionSerializer(made, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        made = decisions.decide(
+            reviewer=request.user, application=application, **data.validated_data
+        )
+        return Response(
+            DecisionSerializer(made, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CommentsView(APIView):
@@ -108,14 +120,19 @@ class CommentsView(APIView):
         application = access.get_application_for(request.user, pk)
         data = CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = comments.comment_add(author=request.user, application=application,
-                                       body=data.validated_data["body"])
+        comment = comments.comment_add(
+            author=request.user, application=application, body=data.validated_data["body"]
+        )
         return Response(self._shown(comment, request), status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _shown(comment, request) -> dict:
-        return {"id": comment.pk, "author": comments.shown_author(comment, request.user),
-                "body": comment.body, "created_at": comment.created_at}
+        return {
+            "id": comment.pk,
+            "author": comments.shown_author(comment, request.user),
+            "body": comment.body,
+            "created_at": comment.created_at,
+        }
 
 
 class OptOutsView(APIView):
@@ -134,8 +151,12 @@ class OptOutsView(APIView):
         known = set(policy.current_domains().values_list("slug", flat=True))
         unknown = sorted(set(data.validated_data["opt_outs"]) - known)
         if unknown:
-            raise InvalidInput("Unknown domains.", code="invalid",
-                               extra={"opt_outs": [f"Unknown: {', '.join(unknown)}."]})
-        user = accounts.opt_outs_set(actor=request.user, user=request.user,
-                                     opt_outs=data.validated_data["opt_outs"])
+            raise InvalidInput(
+                "Unknown domains.",
+                code="invalid",
+                extra={"opt_outs": [f"Unknown: {', '.join(unknown)}."]},
+            )
+        user = accounts.opt_outs_set(
+            actor=request.user, user=request.user, opt_outs=data.validated_data["opt_outs"]
+        )
         return Response({"opt_outs": user.opt_outs})

@@ -32,14 +32,15 @@ START_TASK = "reviews.start_scheduled_campaign"
 # When a scheduled campaign starts (minute hour day-of-month month day-of-week, UTC).
 CADENCES = {
     "monthly": ("Monthly, on the 1st at 06:00 UTC", ("0", "6", "1", "*", "*")),
-    "quarterly": ("Quarterly, on 1 January, April, July and October at 06:00 UTC",
-                  ("0", "6", "1", "1,4,7,10", "*")),
+    "quarterly": (
+        "Quarterly, on 1 January, April, July and October at 06:00 UTC",
+        ("0", "6", "1", "1,4,7,10", "*"),
+    ),
     "yearly": ("Yearly, on 1 January at 06:00 UTC", ("0", "6", "1", "1", "*")),
 }
 
 
-def campaign_start(*, actor, name: str, due_at: datetime, now: datetime | None = None
-                   ) -> Campaign:
+def campaign_start(*, actor, name: str, due_at: datetime, now: datetime | None = None) -> Campaign:
     """One item per grant active now (not past its expiry). Audited as one event naming the
     grants; the items' usage period is the CAMPAIGN_USAGE_DAYS before now."""
     now = now or timezone.now()
@@ -55,20 +56,42 @@ def campaign_start(*, actor, name: str, due_at: datetime, now: datetime | None =
         raise InvalidInput("The campaign cannot start.", extra=errors)
     with transaction.atomic():
         campaign = Campaign.objects.create(
-            name=name, due_at=due_at, created_by=actor, created_at=now,
-            period_start=now - timedelta(days=settings.CAMPAIGN_USAGE_DAYS))
-        active = list(Grant.objects.filter(status=Grant.Status.ACTIVE, expires_at__gt=now)
-                      .order_by("pk").values_list("pk", flat=True))
+            name=name,
+            due_at=due_at,
+            created_by=actor,
+            created_at=now,
+            period_start=now - timedelta(days=settings.CAMPAIGN_USAGE_DAYS),
+        )
+        active = list(
+            Grant.objects.filter(status=Grant.Status.ACTIVE, expires_at__gt=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         GrantReview.objects.bulk_create(
-            GrantReview(grant_id=pk, campaign=campaign, kind=GrantReview.Kind.CAMPAIGN,
-                        reason=f"Access review \u201c{name}\u201d: re-certify by "
-                               f"{due_at:%Y-%m-%d %H:%M} UTC.",
-                        due_at=due_at, created_at=now)
-            for pk in active)
-        record(actor=actor, actor_label="" if actor else "system", action="campaign.started",
-               target_type="campaign", target_id=campaign.pk, data={"name": name, "due_at": due_at,
-                                            "period_start": campaign.period_start,
-                                            "grants": active})
+            GrantReview(
+                grant_id=pk,
+                campaign=campaign,
+                kind=GrantReview.Kind.CAMPAIGN,
+                reason=f"Access review \u201c{name}\u201d: re-certify by "
+                f"{due_at:%Y-%m-%d %H:%M} UTC.",
+                due_at=due_at,
+                created_at=now,
+            )
+            for pk in active
+        )
+        record(
+            actor=actor,
+            actor_label="" if actor else "system",
+            action="campaign.started",
+            target_type="campaign",
+            target_id=campaign.pk,
+            data={
+                "name": name,
+                "due_at": due_at,
+                "period_start": campaign.period_start,
+                "grants": active,
+            },
+        )
     return campaign
 
 
@@ -77,8 +100,9 @@ def campaign_close_due(now: datetime | None = None) -> int:
     their grants. Idempotent; returns how many items lapsed."""
     now = now or timezone.now()
     lapsed = 0
-    for campaign_id in Campaign.objects.filter(status=Campaign.Status.OPEN, due_at__lte=now) \
-            .values_list("pk", flat=True):
+    for campaign_id in Campaign.objects.filter(
+        status=Campaign.Status.OPEN, due_at__lte=now
+    ).values_list("pk", flat=True):
         lapsed += _close(campaign_id, actor=None, how="due", open_items=SUSPEND, now=now)
     return lapsed
 
@@ -88,10 +112,13 @@ def campaign_end(*, actor, campaign: Campaign, open_items: str) -> int:
     the items still open: "suspend" (as at the due date) or "keep" (closed, grants unchanged).
     Returns how many items that touched."""
     if open_items not in (SUSPEND, KEEP):
-        raise InvalidInput("Say what happens to the open items.", extra={
-            "open_items": [f"One of: {SUSPEND}, {KEEP}."]})
-    return _close(campaign.pk, actor=actor, how=open_items, open_items=open_items,
-                  now=timezone.now())
+        raise InvalidInput(
+            "Say what happens to the open items.",
+            extra={"open_items": [f"One of: {SUSPEND}, {KEEP}."]},
+        )
+    return _close(
+        campaign.pk, actor=actor, how=open_items, open_items=open_items, now=timezone.now()
+    )
 
 
 def _close(campaign_id: int, *, actor, how: str, open_items: str, now: datetime) -> int:
@@ -102,47 +129,63 @@ def _close(campaign_id: int, *, actor, how: str, open_items: str, now: datetime)
         raise Conflict("This campaign is already closed.", code="campaign_closed")
     touched = 0
     for item_id in campaign.items.filter(status=S.OPEN).values_list("pk", flat=True):
-        touched += _close_item(item_id, actor=actor, suspend=open_items == SUSPEND,
-                               campaign=campaign)
+        touched += _close_item(
+            item_id, actor=actor, suspend=open_items == SUSPEND, campaign=campaign
+        )
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
         if campaign.status != Campaign.Status.OPEN:
             return touched  # another run closed it meanwhile
-        campaign.status, campaign.closed_at, campaign.closed_how = \
-            Campaign.Status.CLOSED, now, how
+        campaign.status, campaign.closed_at, campaign.closed_how = Campaign.Status.CLOSED, now, how
         campaign.save(update_fields=["status", "closed_at", "closed_how"])
         summary = summary_of(campaign)
-        record(actor=actor, actor_label="" if actor else "system", action="campaign.closed",
-               target_type="campaign", target_id=campaign.pk,
-               data={"how": how, "due_at": campaign.due_at, "items": summary})
-        transaction.on_commit(lambda: notifications.enqueue("send_campaign_closed_mail",
-                                                            campaign_id))
+        record(
+            actor=actor,
+            actor_label="" if actor else "system",
+            action="campaign.closed",
+            target_type="campaign",
+            target_id=campaign.pk,
+            data={"how": how, "due_at": campaign.due_at, "items": summary},
+        )
+        transaction.on_commit(
+            lambda: notifications.enqueue("send_campaign_closed_mail", campaign_id)
+        )
     return touched
 
 
 def _close_item(item_id: int, *, actor, suspend: bool, campaign: Campaign) -> int:
     with transaction.atomic():
-        item = (GrantReview.objects.select_for_update(of=("self",)).select_related("grant")
-                .filter(pk=item_id, status=S.OPEN).first())
+        item = (
+            GrantReview.objects.select_for_update(of=("self",))
+            .select_related("grant")
+            .filter(pk=item_id, status=S.OPEN)
+            .first()
+        )
         if item is None:  # decided a moment ago
             return 0
         grant = item.grant
         suspends = suspend and grant.status == Grant.Status.ACTIVE
         if suspends:
             grant_terms.grant_status_set(
-                actor=actor, grant=grant, status="suspended",
+                actor=actor,
+                grant=grant,
+                status="suspended",
                 reason=f"Not re-certified in access review \u201c{campaign.name}\u201d by "
-                       f"{campaign.due_at:%Y-%m-%d %H:%M} UTC.")
+                f"{campaign.due_at:%Y-%m-%d %H:%M} UTC.",
+            )
         item.status = S.LAPSED if suspend else S.CLOSED
         item.mail_due_at = timezone.now() if suspends else None
         item.save(update_fields=["status", "mail_due_at"])
-        record(actor=actor, actor_label="" if actor else "system",
-               action="grant_review.lapsed" if suspend else "grant_review.closed",
-               target_type="grant_review", target_id=item.pk,
-               data={"grant": grant.pk, "campaign": campaign.pk, "grant_suspended": suspends})
+        record(
+            actor=actor,
+            actor_label="" if actor else "system",
+            action="grant_review.lapsed" if suspend else "grant_review.closed",
+            target_type="grant_review",
+            target_id=item.pk,
+            data={"grant": grant.pk, "campaign": campaign.pk, "grant_suspended": suspends},
+        )
         if suspends:
-            transaction.on_commit(lambda: notifications.enqueue("send_grant_review_mail",
-                                                                item_id))
+            transaction.on_commit(lambda: notifications.enqueue("send_grant_review_mail", item_id))
     return 1
 
 
@@ -159,28 +202,38 @@ def campaign_remind(now: datetime | None = None) -> int:
     now = now or timezone.now()
     reminded = 0
     soon = now + timedelta(hours=settings.CAMPAIGN_REMINDER_HOURS)
-    for campaign_id in Campaign.objects.filter(status=Campaign.Status.OPEN,
-                                               reminded_at__isnull=True, due_at__gt=now,
-                                               due_at__lte=soon).values_list("pk", flat=True):
+    for campaign_id in Campaign.objects.filter(
+        status=Campaign.Status.OPEN, reminded_at__isnull=True, due_at__gt=now, due_at__lte=soon
+    ).values_list("pk", flat=True):
         with transaction.atomic():
-            campaign = (Campaign.objects.select_for_update(skip_locked=True)
-                        .filter(pk=campaign_id, reminded_at__isnull=True).first())
+            campaign = (
+                Campaign.objects.select_for_update(skip_locked=True)
+                .filter(pk=campaign_id, reminded_at__isnull=True)
+                .first()
+            )
             if campaign is None:
                 continue
             campaign.reminded_at = now
             campaign.save(update_fields=["reminded_at"])
             open_count = campaign.items.filter(status=S.OPEN).count()
-            record(actor=None, actor_label="system", action="campaign.reminded",
-                   target_type="campaign", target_id=campaign.pk,
-                   data={"open_items": open_count, "due_at": campaign.due_at})
+            record(
+                actor=None,
+                actor_label="system",
+                action="campaign.reminded",
+                target_type="campaign",
+                target_id=campaign.pk,
+                data={"open_items": open_count, "due_at": campaign.due_at},
+            )
             if open_count:
-                transaction.on_commit(lambda pk=campaign.pk: notifications.enqueue(
-                    "send_campaign_reminder_mail", pk))
+                transaction.on_commit(
+                    lambda pk=campaign.pk: notifications.enqueue("send_campaign_reminder_mail", pk)
+                )
             reminded += 1
     return reminded
 
 
 # Scheduled campaigns: django-celery-beat rows that beat (DatabaseScheduler) reads.
+
 
 def schedules():
     return PeriodicTask.objects.filter(task=START_TASK).select_related("crontab").order_by("name")
@@ -200,29 +253,50 @@ def schedule_create(*, actor, name: str, cadence: str, due_days: int) -> Periodi
     minute, hour, day, month, weekday = CADENCES[cadence][1]
     with transaction.atomic():
         if PeriodicTask.objects.filter(name=f"Access review: {name}").exists():
-            raise Conflict("A schedule with this name exists.", code="duplicate",
-                           extra={"name": ["Already scheduled."]})
+            raise Conflict(
+                "A schedule with this name exists.",
+                code="duplicate",
+                extra={"name": ["Already scheduled."]},
+            )
         crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_month=day, month_of_year=month,
-            day_of_week=weekday, timezone="UTC")
+            minute=minute,
+            hour=hour,
+            day_of_month=day,
+            month_of_year=month,
+            day_of_week=weekday,
+            timezone="UTC",
+        )
         task = PeriodicTask.objects.create(
-            name=f"Access review: {name}", task=START_TASK, crontab=crontab,
+            name=f"Access review: {name}",
+            task=START_TASK,
+            crontab=crontab,
             kwargs=json.dumps({"name": name, "due_days": due_days}),
-            description=CADENCES[cadence][0])
-        record(actor=actor, action="campaign.scheduled", target_type="campaign_schedule",
-               target_id=task.pk, data={"name": name, "cadence": cadence,
-                                        "due_days": due_days})
+            description=CADENCES[cadence][0],
+        )
+        record(
+            actor=actor,
+            action="campaign.scheduled",
+            target_type="campaign_schedule",
+            target_id=task.pk,
+            data={"name": name, "cadence": cadence, "due_days": due_days},
+        )
     return task
 
 
 def schedule_delete(*, actor, schedule_id: int) -> None:
     with transaction.atomic():
-        task = PeriodicTask.objects.select_for_update().filter(pk=schedule_id,
-                                                               task=START_TASK).first()
+        task = (
+            PeriodicTask.objects.select_for_update().filter(pk=schedule_id, task=START_TASK).first()
+        )
         if task is None:
             raise NotFound("No such schedule.")
-        record(actor=actor, action="campaign.unscheduled", target_type="campaign_schedule",
-               target_id=task.pk, data={"name": task.name})
+        record(
+            actor=actor,
+            action="campaign.unscheduled",
+            target_type="campaign_schedule",
+            target_id=task.pk,
+            data={"name": task.name},
+        )
         task.delete()
 
 
@@ -234,8 +308,9 @@ def scheduled_start(*, name: str, due_days: int, now: datetime | None = None) ->
     existing = Campaign.objects.filter(name=full_name).first()
     if existing is not None:
         return existing
-    return campaign_start(actor=None, name=full_name, due_at=now + timedelta(days=due_days),
-                          now=now)
+    return campaign_start(
+        actor=None, name=full_name, due_at=now + timedelta(days=due_days), now=now
+    )
 
 
 def get_campaign(pk: int) -> Campaign:

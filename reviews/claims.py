@@ -15,8 +15,13 @@ from .models import Claim, Decision
 
 
 def _record(actor, application, action, **data):
-    record(actor=actor, action=f"claim.{action}", target_type="application",
-           target_id=application.pk, data=data)
+    record(
+        actor=actor,
+        action=f"claim.{action}",
+        target_type="application",
+        target_id=application.pk,
+        data=data,
+    )
 
 
 def lock_in_review(application_id: int) -> Application:
@@ -62,9 +67,11 @@ def claim_next(*, reviewer) -> Claim | None:
     """Claims the most urgent unclaimed item this reviewer may decide; rows other reviewers
     are claiming at this moment are skipped, not waited for."""
     for item in queue.items_for(reviewer, claimed=False):
-        application = (Application.objects.select_for_update(skip_locked=True, of=("self",))
-                       .filter(pk=item.application.pk, status=Application.Status.IN_REVIEW,
-                               claim__isnull=True).first())
+        application = (
+            Application.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=item.application.pk, status=Application.Status.IN_REVIEW, claim__isnull=True)
+            .first()
+        )
         if application is not None:
             taken = Claim.objects.create(application=application, reviewer=reviewer)
             _record(reviewer, application, "taken", next_item=True)
@@ -78,14 +85,22 @@ def release_idle() -> int:
     released = 0
     for claim_id in Claim.objects.filter(claimed_at__lt=cutoff).values_list("pk", flat=True):
         with transaction.atomic():
-            stale = (Claim.objects.select_for_update(skip_locked=True)
-                     .filter(pk=claim_id, claimed_at__lt=cutoff).select_related("application")
-                     .first())
+            stale = (
+                Claim.objects.select_for_update(skip_locked=True)
+                .filter(pk=claim_id, claimed_at__lt=cutoff)
+                .select_related("application")
+                .first()
+            )
             if stale is None:
                 continue
             stale.delete()
-            record(actor=None, actor_label="system", action="claim.expired",
-                   target_type="application", target_id=stale.application_id,
-                   data={"reviewer": stale.reviewer_id, "claimed_at": stale.claimed_at})
+            record(
+                actor=None,
+                actor_label="system",
+                action="claim.expired",
+                target_type="application",
+                target_id=stale.application_id,
+                data={"reviewer": stale.reviewer_id, "claimed_at": stale.claimed_at},
+            )
             released += 1
     return released

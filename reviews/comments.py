@@ -14,11 +14,19 @@ def comment_add(*, author, application: Application, body: str) -> Comment:
     """The caller has checked that the author may see the application (approvals.access)."""
     body = body.strip()
     if not body or len(body) > BODY_MAX:
-        raise InvalidInput("A comment needs 1 to 5000 characters.", code="invalid",
-                           extra={"body": [f"Write 1 to {BODY_MAX} characters."]})
+        raise InvalidInput(
+            "A comment needs 1 to 5000 characters.",
+            code="invalid",
+            extra={"body": [f"Write 1 to {BODY_MAX} characters."]},
+        )
     comment = Comment.objects.create(application=application, author=author, body=body)
-    record(actor=author, action="comment.added", target_type="application",
-           target_id=application.pk, data={"comment": comment.pk})
+    record(
+        actor=author,
+        action="comment.added",
+        target_type="application",
+        target_id=application.pk,
+        data={"comment": comment.pk},
+    )
     return comment
 
 

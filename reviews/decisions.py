@@ -20,22 +20,39 @@ from .models import Claim, Decision
 K = Decision.Kind
 
 
-def decide(*, reviewer, application: Application, decision: str, rationale: str = "",
-           conditions=(), clauses=(), models=None, endpoints=None, limits=None) -> Decision:
+def decide(
+    *,
+    reviewer,
+    application: Application,
+    decision: str,
+    rationale: str = "",
+    conditions=(),
+    clauses=(),
+    models=None,
+    endpoints=None,
+    limits=None,
+) -> Decision:
     try:
         with transaction.atomic():
-            made = _decide(reviewer=reviewer, application_id=application.pk, decision=decision,
-                           rationale=rationale.strip(), conditions=list(conditions),
-                           clauses=list(clauses), models=models, endpoints=endpoints,
-                           limits=limits)
+            made = _decide(
+                reviewer=reviewer,
+                application_id=application.pk,
+                decision=decision,
+                rationale=rationale.strip(),
+                conditions=list(conditions),
+                clauses=list(clauses),
+                models=models,
+                endpoints=endpoints,
+                limits=limits,
+            )
     except IntegrityError as exc:  # the unique (revision, reviewer) guard of a double submit
-        raise Conflict("You have already decided this revision.",
-                       code="already_decided") from exc
+        raise Conflict("You have already decided this revision.", code="already_decided") from exc
     return made
 
 
-def _decide(*, reviewer, application_id, decision, rationale, conditions, clauses, models,
-            endpoints, limits) -> Decision:
+def _decide(
+    *, reviewer, application_id, decision, rationale, conditions, clauses, models, endpoints, limits
+) -> Decision:
     application = lock_in_review(application_id)
     reason = eligibility.refusal(reviewer, application)
     if reason:
@@ -46,31 +63,55 @@ def _decide(*, reviewer, application_id, decision, rationale, conditions, clause
     if Decision.objects.filter(revision=revision, reviewer=reviewer).exists():
         raise Conflict("You have already decided this revision.", code="already_decided")
     if decision in (K.REJECT, K.REQUEST_CHANGES) and not rationale:
-        raise InvalidInput("Say why.", code="rationale_required",
-                           extra={"rationale": ["Required to reject or request changes."]})
+        raise InvalidInput(
+            "Say why.",
+            code="rationale_required",
+            extra={"rationale": ["Required to reject or request changes."]},
+        )
     unknown = sorted(set(clauses) - set(policy.current_domains().values_list("slug", flat=True)))
     if unknown:
-        raise InvalidInput("Cite clauses of the usage policy.", code="unknown_clause",
-                           extra={"clauses": [f"Unknown: {', '.join(unknown)}."]})
+        raise InvalidInput(
+            "Cite clauses of the usage policy.",
+            code="unknown_clause",
+            extra={"clauses": [f"Unknown: {', '.join(unknown)}."]},
+        )
     approvals = list(Decision.objects.filter(revision=revision, decision=K.APPROVE))
     terms = None
     if decision == K.APPROVE:
-        terms = grants.narrowed(application, models=models, endpoints=endpoints, limits=limits,
-                                conditions=conditions)
+        terms = grants.narrowed(
+            application, models=models, endpoints=endpoints, limits=limits, conditions=conditions
+        )
         reason = eligibility.approval_refusal(reviewer, application, approvals)
         if reason:
             raise NotAllowed(eligibility.REASONS[reason], code=reason)
     made = Decision.objects.create(
-        application=application, revision=revision, reviewer=reviewer, decision=decision,
-        rationale=rationale, conditions=conditions, clauses=clauses,
-        model_names=terms.models if terms else [], endpoints=terms.endpoints if terms else [],
+        application=application,
+        revision=revision,
+        reviewer=reviewer,
+        decision=decision,
+        rationale=rationale,
+        conditions=conditions,
+        clauses=clauses,
+        model_names=terms.models if terms else [],
+        endpoints=terms.endpoints if terms else [],
         limits=terms.limits if terms else {},
-        as_specialist=eligibility.is_specialist_for(reviewer, application))
+        as_specialist=eligibility.is_specialist_for(reviewer, application),
+    )
     Claim.objects.filter(application=application).delete()  # a decision releases the claim
-    record(actor=reviewer, action=f"decision.{decision}", target_type="application",
-           target_id=application.pk,
-           data={"revision": revision.number, "rationale": rationale, "conditions": conditions,
-                 "clauses": clauses, "terms": made.limits, "as_specialist": made.as_specialist})
+    record(
+        actor=reviewer,
+        action=f"decision.{decision}",
+        target_type="application",
+        target_id=application.pk,
+        data={
+            "revision": revision.number,
+            "rationale": rationale,
+            "conditions": conditions,
+            "clauses": clauses,
+            "terms": made.limits,
+            "as_specialist": made.as_specialist,
+        },
+    )
     _outcome(reviewer, application, made, approvals)
     transaction.on_commit(lambda: notifications.enqueue_decision_mail(made.pk))
     return made
@@ -78,11 +119,13 @@ def _decide(*, reviewer, application_id, decision, rationale, conditions, clause
 
 def _outcome(reviewer, application: Application, made: Decision, approvals: list) -> None:
     if made.decision == K.REJECT:
-        lifecycle.application_reject(actor=reviewer, application=application,
-                                     rationale=made.rationale)
+        lifecycle.application_reject(
+            actor=reviewer, application=application, rationale=made.rationale
+        )
     elif made.decision == K.REQUEST_CHANGES:
-        lifecycle.application_request_changes(actor=reviewer, application=application,
-                                              rationale=made.rationale)
+        lifecycle.application_request_changes(
+            actor=reviewer, application=application, rationale=made.rationale
+        )
     elif application.route_name == POLICY_ESCALATION:
         # An administrator's approval of an escalation clears the flag; review goes on.
         lifecycle.application_clear_escalation(actor=reviewer, application=application)
@@ -95,5 +138,9 @@ def _outcome(reviewer, application: Application, made: Decision, approvals: list
 
 
 def _terms(decision: Decision) -> grants.GrantTerms:
-    return grants.GrantTerms(models=decision.model_names, endpoints=decision.endpoints,
-                             limits=decision.limits, conditions=decision.conditions)
+    return grants.GrantTerms(
+        models=decision.model_names,
+        endpoints=decision.endpoints,
+        limits=decision.limits,
+        conditions=decision.conditions,
+    )

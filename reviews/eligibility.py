@@ -15,8 +15,7 @@ REASONS = {
     OWN_ORGANIZATION: "You may not review your own organization's application.",
     OPTED_OUT: "You opted out of a domain this application touches.",
     ADMINS_ONLY: "An escalated application is decided by an administrator.",
-    SPECIALIST_REQUIRED: "The remaining approval must come from a specialist in "
-                         "a matched domain.",
+    SPECIALIST_REQUIRED: "The remaining approval must come from a specialist in a matched domain.",
 }
 
 
@@ -24,8 +23,9 @@ def is_specialist_for(user, application: Application) -> bool:
     return bool(set(user.specialties) & set(application.specialist_domains))
 
 
-def refusal(user, application: Application, *,
-            member_org_ids: set[int] | None = None) -> str | None:
+def refusal(
+    user, application: Application, *, member_org_ids: set[int] | None = None
+) -> str | None:
     """Why `user` may not review `application` at all, or None. `member_org_ids` saves a
     query per item when a whole queue is checked."""
     if not user.has_role(Role.REVIEWER, Role.ADMIN):
@@ -47,12 +47,14 @@ def approval_refusal(user, application: Application, approvals: list) -> str | N
     if application.route_name != EXTRA_SCRUTINY:
         return None
     remaining = application.required_approvals - len(approvals)
-    if remaining <= 1 and not any(d.as_specialist for d in approvals) \
-            and not is_specialist_for(user, application):
+    if (
+        remaining <= 1
+        and not any(d.as_specialist for d in approvals)
+        and not is_specialist_for(user, application)
+    ):
         return SPECIALIST_REQUIRED
     return None
 
 
 def needs_specialist(application: Application, approvals: list) -> bool:
-    return application.route_name == EXTRA_SCRUTINY and not any(
-        d.as_specialist for d in approvals)
+    return application.route_name == EXTRA_SCRUTINY and not any(d.as_specialist for d in approvals)

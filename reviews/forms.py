@@ -7,8 +7,11 @@ from approvals.routing import ROUTE_NAMES
 
 from .models import Decision
 
-ROUTE_LABELS = {"standard": "Standard", "extra_scrutiny": "Extra scrutiny",
-                "policy_escalation": "Policy escalation"}
+ROUTE_LABELS = {
+    "standard": "Standard",
+    "extra_scrutiny": "Extra scrutiny",
+    "policy_escalation": "Policy escalation",
+}
 CONDITIONS_MAX, CONDITION_MAX = 20, 500  # as the API accepts
 
 
@@ -27,12 +30,15 @@ def errors_of(form, error, known_fields) -> tuple[dict, list]:
 
 
 class QueueFilterForm(forms.Form):
-    route = forms.ChoiceField(required=False, choices=[("", "Any route")]
-                              + [(name, ROUTE_LABELS[name]) for name in ROUTE_NAMES])
+    route = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any route")] + [(name, ROUTE_LABELS[name]) for name in ROUTE_NAMES],
+    )
     domain = forms.ChoiceField(required=False)
     older_than_hours = forms.IntegerField(required=False, min_value=0, max_value=24 * 366)
-    claimed = forms.ChoiceField(required=False, choices=[
-        ("", "Claimed or not"), ("no", "Unclaimed"), ("yes", "Claimed")])
+    claimed = forms.ChoiceField(
+        required=False, choices=[("", "Claimed or not"), ("no", "Unclaimed"), ("yes", "Claimed")]
+    )
 
     def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,9 +47,12 @@ class QueueFilterForm(forms.Form):
     def filters(self) -> dict:
         """The filters that validated (an invalid one is reported and left out)."""
         data = getattr(self, "cleaned_data", {})
-        return {"route": data.get("route") or None, "domain": data.get("domain") or None,
-                "older_than_hours": data.get("older_than_hours"),
-                "claimed": {"yes": True, "no": False}.get(data.get("claimed") or "")}
+        return {
+            "route": data.get("route") or None,
+            "domain": data.get("domain") or None,
+            "older_than_hours": data.get("older_than_hours"),
+            "claimed": {"yes": True, "no": False}.get(data.get("claimed") or ""),
+        }
 
 
 class OptOutsForm(forms.Form):
@@ -55,8 +64,10 @@ class OptOutsForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Decision.Kind.choices, error_messages={
-        "required": "Choose approve, reject or request changes."})
+    decision = forms.ChoiceField(
+        choices=Decision.Kind.choices,
+        error_messages={"required": "Choose approve, reject or request changes."},
+    )
     rationale = forms.CharField(required=False, max_length=5000)
     conditions = forms.MultipleChoiceField(required=False)
     other_conditions = forms.CharField(required=False)
@@ -83,8 +94,9 @@ class DecisionForm(forms.Form):
         if len(conditions) > CONDITIONS_MAX:
             self.add_error("other_conditions", f"At most {CONDITIONS_MAX} conditions.")
         elif any(len(c) > CONDITION_MAX for c in conditions):
-            self.add_error("other_conditions",
-                           f"Each condition has at most {CONDITION_MAX} characters.")
+            self.add_error(
+                "other_conditions", f"Each condition has at most {CONDITION_MAX} characters."
+            )
         data["all_conditions"] = conditions
         return data
 
@@ -92,43 +104,57 @@ class DecisionForm(forms.Form):
         """Keyword arguments for reviews.decisions.decide: clauses only for a rejection,
         the narrowing only for an approval."""
         data, kind = self.cleaned_data, self.cleaned_data["decision"]
-        arguments = {"decision": kind, "rationale": data["rationale"],
-                     "conditions": data["all_conditions"]}
+        arguments = {
+            "decision": kind,
+            "rationale": data["rationale"],
+            "conditions": data["all_conditions"],
+        }
         if kind == Decision.Kind.REJECT:
             arguments["clauses"] = data["clauses"]
         if kind == Decision.Kind.APPROVE:
-            arguments.update(models=data["models"], endpoints=data["endpoints"],
-                             limits={name: data[name] for name in LIMIT_NAMES})
+            arguments.update(
+                models=data["models"],
+                endpoints=data["endpoints"],
+                limits={name: data[name] for name in LIMIT_NAMES},
+            )
         return arguments
 
 
 # Access reviews.
 
+
 class CampaignForm(forms.Form):
     name = forms.CharField(max_length=120)
-    due_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                 help_text="UTC. Open items suspend their grants then.")
+    due_at = forms.DateTimeField(
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="UTC. Open items suspend their grants then.",
+    )
 
 
 class CampaignEndForm(forms.Form):
-    open_items = forms.ChoiceField(widget=forms.RadioSelect, choices=[
-        ("suspend", "Suspend their grants, as the due date would"),
-        ("keep", "Close them without a decision; their grants stay as they are")],
-        error_messages={"required": "Choose what happens to the items still open."})
+    open_items = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        choices=[
+            ("suspend", "Suspend their grants, as the due date would"),
+            ("keep", "Close them without a decision; their grants stay as they are"),
+        ],
+        error_messages={"required": "Choose what happens to the items still open."},
+    )
 
 
 class ScheduleForm(forms.Form):
     name = forms.CharField(max_length=100)
-    cadence = forms.ChoiceField(choices=[("quarterly", "Quarterly"), ("monthly", "Monthly"),
-                                         ("yearly", "Yearly")])
-    due_days = forms.IntegerField(min_value=1, max_value=90, initial=14,
-                                  label="Days to decide")
+    cadence = forms.ChoiceField(
+        choices=[("quarterly", "Quarterly"), ("monthly", "Monthly"), ("yearly", "Yearly")]
+    )
+    due_days = forms.IntegerField(min_value=1, max_value=90, initial=14, label="Days to decide")
 
 
 class ItemDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("certify", "Certify"), ("reduce", "Reduce"),
-                                          ("revoke", "Revoke")],
-                                 error_messages={"required": "Choose certify, reduce or revoke."})
+    decision = forms.ChoiceField(
+        choices=[("certify", "Certify"), ("reduce", "Reduce"), ("revoke", "Revoke")],
+        error_messages={"required": "Choose certify, reduce or revoke."},
+    )
     rationale = forms.CharField(required=False, max_length=5000)
     models = forms.MultipleChoiceField(required=False)
     endpoints = forms.MultipleChoiceField(required=False)
@@ -137,9 +163,11 @@ class ItemDecisionForm(forms.Form):
     monthly_tokens = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args, grant, **kwargs):
-        super().__init__(*args, initial={"models": grant.model_names,
-                                         "endpoints": grant.endpoints, **grant.limits},
-                         **kwargs)
+        super().__init__(
+            *args,
+            initial={"models": grant.model_names, "endpoints": grant.endpoints, **grant.limits},
+            **kwargs,
+        )
         self.fields["models"].choices = [(m, m) for m in grant.model_names]
         self.fields["endpoints"].choices = [(e, e) for e in grant.endpoints]
 
@@ -147,6 +175,9 @@ class ItemDecisionForm(forms.Form):
         data = self.cleaned_data
         arguments = {"decision": data["decision"], "rationale": data["rationale"]}
         if data["decision"] == "reduce":
-            arguments.update(models=data["models"] or [], endpoints=data["endpoints"] or [],
-                             limits={name: data[name] for name in LIMIT_NAMES})
+            arguments.update(
+                models=data["models"] or [],
+                endpoints=data["endpoints"] or [],
+                limits={name: data[name] for name in LIMIT_NAMES},
+            )
         return arguments

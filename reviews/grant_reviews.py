@@ -33,8 +33,15 @@ DECIDED_AS = {CERTIFY: S.CERTIFIED, REDUCE: S.REDUCED, REVOKE: S.REVOKED}
 DECIDABLE = (S.OPEN, S.LAPSED)
 
 
-def rereview_open(*, grant, kind: str, reason: str, details: dict | None = None,
-                  policy_number: int | None = None, actor=None) -> tuple[GrantReview, bool]:
+def rereview_open(
+    *,
+    grant,
+    kind: str,
+    reason: str,
+    details: dict | None = None,
+    policy_number: int | None = None,
+    actor=None,
+) -> tuple[GrantReview, bool]:
     """Opens a re-review of `grant` outside a campaign (kind anomaly or policy), or returns
     the one already open of that kind (its details gain the new finding). Returns
     (item, created). Call inside the caller's transaction; an opening is audited here, a
@@ -42,9 +49,11 @@ def rereview_open(*, grant, kind: str, reason: str, details: dict | None = None,
     if kind == GrantReview.Kind.CAMPAIGN:
         raise ValueError("Campaign items are opened by reviews.campaigns.")
     details = details or {}
-    open_item = (GrantReview.objects.select_for_update()
-                 .filter(grant=grant, kind=kind, campaign__isnull=True,
-                         status=GrantReview.Status.OPEN).first())
+    open_item = (
+        GrantReview.objects.select_for_update()
+        .filter(grant=grant, kind=kind, campaign__isnull=True, status=GrantReview.Status.OPEN)
+        .first()
+    )
     if open_item is not None:
         findings = open_item.details.setdefault("findings", [])
         findings.append({"reason": reason, **details})
@@ -53,18 +62,27 @@ def rereview_open(*, grant, kind: str, reason: str, details: dict | None = None,
     try:
         with transaction.atomic():
             item = GrantReview.objects.create(
-                grant=grant, kind=kind, reason=reason, policy_number=policy_number,
-                details={**details, "findings": [{"reason": reason, **details}]})
+                grant=grant,
+                kind=kind,
+                reason=reason,
+                policy_number=policy_number,
+                details={**details, "findings": [{"reason": reason, **details}]},
+            )
     except IntegrityError as exc:  # already opened for this policy version
         raise Conflict("This grant already has that re-review.", code="already_open") from exc
-    record(actor=actor, actor_label="" if actor else "system", action="grant_review.opened",
-           target_type="grant_review",
-           target_id=item.pk, data={"grant": grant.pk, "kind": kind, "reason": reason,
-                                    "policy_number": policy_number})
+    record(
+        actor=actor,
+        actor_label="" if actor else "system",
+        action="grant_review.opened",
+        target_type="grant_review",
+        target_id=item.pk,
+        data={"grant": grant.pk, "kind": kind, "reason": reason, "policy_number": policy_number},
+    )
     return item, True
 
 
 # Who may decide.
+
 
 def refusal(user, item: GrantReview, *, member_org_ids: set[int] | None = None) -> str | None:
     """Why `user` may not decide `item`, or None: as for applications (never the holder's own
@@ -72,8 +90,11 @@ def refusal(user, item: GrantReview, *, member_org_ids: set[int] | None = None) 
     extra-scrutiny grant is re-certified by a specialist of one of its domains."""
     application = item.grant.application
     why = eligibility.refusal(user, application, member_org_ids=member_org_ids)
-    if why is None and eligibility.needs_specialist(application, []) \
-            and not eligibility.is_specialist_for(user, application):
+    if (
+        why is None
+        and eligibility.needs_specialist(application, [])
+        and not eligibility.is_specialist_for(user, application)
+    ):
         return eligibility.SPECIALIST_REQUIRED
     return why
 
@@ -83,9 +104,13 @@ def get_item_for(user, pk: int) -> GrantReview:
     applications); anyone else gets 404."""
     if not user.has_role(Role.REVIEWER, Role.ADMIN):
         raise NotFound("No such access-review item.")
-    item = (GrantReview.objects.select_related("grant__application", "grant__organization",
-                                               "campaign", "decided_by")
-            .filter(pk=pk).first())
+    item = (
+        GrantReview.objects.select_related(
+            "grant__application", "grant__organization", "campaign", "decided_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if item is None:
         raise NotFound("No such access-review item.")
     return item
@@ -94,15 +119,17 @@ def get_item_for(user, pk: int) -> GrantReview:
 def items_for(reviewer, items) -> list[GrantReview]:
     """Of `items` (a queryset), those `reviewer` may decide now; specialists' own first."""
     members_of = set(reviewer.memberships.values_list("organization_id", flat=True))
-    mine = [item for item in items.select_related("grant__application", "grant__organization",
-                                                  "campaign")
-            if item.status in DECIDABLE
-            and refusal(reviewer, item, member_org_ids=members_of) is None]
+    mine = [
+        item
+        for item in items.select_related("grant__application", "grant__organization", "campaign")
+        if item.status in DECIDABLE and refusal(reviewer, item, member_org_ids=members_of) is None
+    ]
     mine.sort(key=lambda item: not eligibility.is_specialist_for(reviewer, item.grant.application))
     return mine
 
 
 # What was used, and the one-click reduction to it.
+
 
 def usage_period(item: GrantReview, now: datetime | None = None) -> tuple[datetime, datetime]:
     """A campaign item shows the campaign's period; a re-review the same length up to now."""
@@ -147,11 +174,15 @@ def shown(viewer, items) -> list[Shown]:
     for item in items:
         since, until = usage_period(item)
         used = usage[item.pk]
-        result.append(Shown(item=item, used=used,
-                            reduction=reduction_to_use(item.grant, used,
-                                                       (until - since).days or 1),
-                            unremarkable=is_unremarkable(item, used),
-                            refusal=refusal(viewer, item, member_org_ids=members_of)))
+        result.append(
+            Shown(
+                item=item,
+                used=used,
+                reduction=reduction_to_use(item.grant, used, (until - since).days or 1),
+                unremarkable=is_unremarkable(item, used),
+                refusal=refusal(viewer, item, member_org_ids=members_of),
+            )
+        )
     return result
 
 
@@ -179,83 +210,140 @@ def reduction_to_use(grant: Grant, used: UsedInPeriod, days: float) -> Reduction
     return Reduction(
         models=[m for m in grant.model_names if m in used.models],
         endpoints=[e for e in grant.endpoints if e in used.endpoints],
-        limits={"requests_per_minute": fit(used.peak_requests_per_minute,
-                                           grant.limits["requests_per_minute"]),
-                "tokens_per_minute": fit(used.peak_tokens_per_minute,
-                                         grant.limits["tokens_per_minute"]),
-                "monthly_tokens": fit(used.tokens / months, grant.limits["monthly_tokens"])})
+        limits={
+            "requests_per_minute": fit(
+                used.peak_requests_per_minute, grant.limits["requests_per_minute"]
+            ),
+            "tokens_per_minute": fit(
+                used.peak_tokens_per_minute, grant.limits["tokens_per_minute"]
+            ),
+            "monthly_tokens": fit(used.tokens / months, grant.limits["monthly_tokens"]),
+        },
+    )
 
 
 def is_unremarkable(item: GrantReview, used: UsedInPeriod) -> bool:
     """Safe to certify in bulk: used, every call within scope, and no anomaly pending."""
-    return (item.kind == GrantReview.Kind.CAMPAIGN and used.requests > 0
-            and used.scope_denied == 0 and item.grant.status == Grant.Status.ACTIVE)
+    return (
+        item.kind == GrantReview.Kind.CAMPAIGN
+        and used.requests > 0
+        and used.scope_denied == 0
+        and item.grant.status == Grant.Status.ACTIVE
+    )
 
 
 # Deciding.
 
-def item_decide(*, reviewer, item: GrantReview, decision: str, rationale: str = "",
-                models=None, endpoints=None, limits=None) -> GrantReview:
+
+def item_decide(
+    *,
+    reviewer,
+    item: GrantReview,
+    decision: str,
+    rationale: str = "",
+    models=None,
+    endpoints=None,
+    limits=None,
+) -> GrantReview:
     """Certify, reduce or revoke, under the item's row lock: 409 once decided, 403 for a
     reviewer who may not decide it, 400 for a reduction that widens or changes nothing and for
     a revocation without rationale. One transaction: the item, the grant, the audit events."""
     if decision not in DECISIONS:
-        raise InvalidInput("Unknown decision.", extra={"decision": [
-            f"One of: {', '.join(DECISIONS)}."]})
+        raise InvalidInput(
+            "Unknown decision.", extra={"decision": [f"One of: {', '.join(DECISIONS)}."]}
+        )
     rationale = (rationale or "").strip()
     if decision == REVOKE and not rationale:
-        raise InvalidInput("Say why the grant is revoked.", code="rationale_required",
-                           extra={"rationale": ["Required to revoke."]})
+        raise InvalidInput(
+            "Say why the grant is revoked.",
+            code="rationale_required",
+            extra={"rationale": ["Required to revoke."]},
+        )
     with transaction.atomic():
-        item = (GrantReview.objects.select_for_update(of=("self",))
-                .select_related("grant__application", "campaign").get(pk=item.pk))
+        item = (
+            GrantReview.objects.select_for_update(of=("self",))
+            .select_related("grant__application", "campaign")
+            .get(pk=item.pk)
+        )
         if item.status not in DECIDABLE:
-            raise Conflict(f"This item is already {item.get_status_display().lower()}.",
-                           code="already_decided")
+            raise Conflict(
+                f"This item is already {item.get_status_display().lower()}.", code="already_decided"
+            )
         why = refusal(reviewer, item)
         if why:
             raise NotAllowed(eligibility.REASONS[why], code=why)
         grant = item.grant
         if grant.status in (Grant.Status.REVOKED, Grant.Status.EXPIRED):
-            raise Conflict(f"The grant is {grant.status}; there is nothing left to decide.",
-                           code="grant_ended")
+            raise Conflict(
+                f"The grant is {grant.status}; there is nothing left to decide.", code="grant_ended"
+            )
         before = _terms(grant)
         reason = f"{item.get_kind_display()} #{item.pk}: {decision}"
         if decision == REVOKE:
-            grant = grant_terms.grant_status_set(actor=reviewer, grant=grant, status="revoked",
-                                                 reason=f"{reason}. {rationale}")
+            grant = grant_terms.grant_status_set(
+                actor=reviewer, grant=grant, status="revoked", reason=f"{reason}. {rationale}"
+            )
         else:
             if decision == REDUCE:
                 if models is None and endpoints is None and not limits:
-                    raise InvalidInput("Say what to reduce.", code="nothing_to_reduce",
-                                       extra={"limits": ["Narrow models, endpoints or a "
-                                                         "limit."]})
-                grant = grant_terms.grant_terms_reduce(actor=reviewer, grant=grant,
-                                                       models=models, endpoints=endpoints,
-                                                       limits=limits, reason=reason)
+                    raise InvalidInput(
+                        "Say what to reduce.",
+                        code="nothing_to_reduce",
+                        extra={"limits": ["Narrow models, endpoints or a limit."]},
+                    )
+                grant = grant_terms.grant_terms_reduce(
+                    actor=reviewer,
+                    grant=grant,
+                    models=models,
+                    endpoints=endpoints,
+                    limits=limits,
+                    reason=reason,
+                )
                 if {**_terms(grant), "status": None} == {**before, "status": None}:
-                    raise InvalidInput("That reduction changes nothing: certify instead.",
-                                       code="nothing_to_reduce", extra={"limits": [
-                                           "Narrow models, endpoints or a limit."]})
+                    raise InvalidInput(
+                        "That reduction changes nothing: certify instead.",
+                        code="nothing_to_reduce",
+                        extra={"limits": ["Narrow models, endpoints or a limit."]},
+                    )
             if grant.status == Grant.Status.SUSPENDED and _reinstates(item):
-                grant = grant_terms.grant_status_set(actor=reviewer, grant=grant,
-                                                     status="active", reason=reason)
+                grant = grant_terms.grant_status_set(
+                    actor=reviewer, grant=grant, status="active", reason=reason
+                )
         told = decision != CERTIFY or before["status"] != grant.status
         was = item.status
-        item.status, item.decided_at, item.decided_by = DECIDED_AS[decision], timezone.now(), \
-            reviewer
+        item.status, item.decided_at, item.decided_by = (
+            DECIDED_AS[decision],
+            timezone.now(),
+            reviewer,
+        )
         item.rationale = rationale
         item.outcome = {"before": before, "after": _terms(grant)}
         item.mail_due_at = item.decided_at if told else None
-        item.save(update_fields=["status", "decided_at", "decided_by", "rationale", "outcome",
-                                 "mail_due_at"])
-        record(actor=reviewer, action="grant_review.decided", target_type="grant_review",
-               target_id=item.pk, data={"grant": grant.pk, "decision": decision,
-                                        "rationale": rationale, "was": was,
-                                        **item.outcome})
+        item.save(
+            update_fields=[
+                "status",
+                "decided_at",
+                "decided_by",
+                "rationale",
+                "outcome",
+                "mail_due_at",
+            ]
+        )
+        record(
+            actor=reviewer,
+            action="grant_review.decided",
+            target_type="grant_review",
+            target_id=item.pk,
+            data={
+                "grant": grant.pk,
+                "decision": decision,
+                "rationale": rationale,
+                "was": was,
+                **item.outcome,
+            },
+        )
         if told:  # the holder's developers hear of every change to their grant
-            transaction.on_commit(lambda: notifications.enqueue("send_grant_review_mail",
-                                                                item.pk))
+            transaction.on_commit(lambda: notifications.enqueue("send_grant_review_mail", item.pk))
     return item
 
 
@@ -265,8 +353,12 @@ def _reinstates(item: GrantReview) -> bool:
 
 
 def _terms(grant: Grant) -> dict:
-    return {"status": grant.status, "models": list(grant.model_names),
-            "endpoints": list(grant.endpoints), "limits": dict(grant.limits)}
+    return {
+        "status": grant.status,
+        "models": list(grant.model_names),
+        "endpoints": list(grant.endpoints),
+        "limits": dict(grant.limits),
+    }
 
 
 def bulk_certify(*, reviewer, items, rationale: str = "") -> tuple[list[GrantReview], int]:
@@ -279,8 +371,9 @@ def bulk_certify(*, reviewer, items, rationale: str = "") -> tuple[list[GrantRev
                 skipped += 1
                 continue
             try:
-                certified.append(item_decide(reviewer=reviewer, item=item, decision=CERTIFY,
-                                             rationale=rationale))
+                certified.append(
+                    item_decide(reviewer=reviewer, item=item, decision=CERTIFY, rationale=rationale)
+                )
             except (Conflict, NotAllowed):  # decided a moment ago, or not this reviewer's
                 skipped += 1
     return certified, skipped

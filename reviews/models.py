@@ -8,10 +8,10 @@ from approvals.models import Application, Grant, PolicyVersion, Revision
 class Claim(models.Model):
     """Who is looking at an application now. One per application; idle claims expire."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE,
-                                       related_name="claim")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                 related_name="claims")
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="claim")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
     claimed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
@@ -24,11 +24,11 @@ class Decision(models.Model):
         REJECT = "reject", "Reject"
         REQUEST_CHANGES = "request_changes", "Request changes"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="decisions")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="decisions")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="decisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
+    )
     decision = models.CharField(max_length=16, choices=Kind.choices)
     rationale = models.TextField(blank=True)
     conditions = models.JSONField(default=list, blank=True)
@@ -43,18 +43,19 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(fields=["revision", "reviewer"],
-                                               name="one_decision_per_reviewer_and_revision")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "reviewer"], name="one_decision_per_reviewer_and_revision"
+            )
+        ]
 
     def __str__(self):
         return f"{self.decision} on {self.application_id} r{self.revision.number}"
 
 
 class Comment(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -78,8 +79,9 @@ class SlaNotice(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["revision", "kind"],
-                                               name="one_notice_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "kind"], name="one_notice_per_kind")
+        ]
 
     def __str__(self):
         return f"{self.kind} notice for revision {self.revision_id}"
@@ -98,8 +100,9 @@ class Campaign(models.Model):
     # The usage each item shows: from period_start to the campaign's start.
     period_start = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     # When it was closed: "due" (its date came), or what an early end did with open items.
@@ -131,8 +134,9 @@ class GrantReview(models.Model):
         CLOSED = "closed", "Closed without a decision"
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="reviews")
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="items")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     reason = models.TextField()  # why it was opened, in words for the reviewer
@@ -142,8 +146,9 @@ class GrantReview(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     rationale = models.TextField(blank=True)
     # The grant's terms before and after the decision (models, endpoints, limits).
     outcome = models.JSONField(default=dict, blank=True)
@@ -156,13 +161,21 @@ class GrantReview(models.Model):
         ordering = ["due_at", "created_at", "pk"]
         indexes = [models.Index(fields=["status", "kind"])]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "grant"], name="one_item_per_campaign",
-                                    condition=models.Q(campaign__isnull=False)),
-            models.UniqueConstraint(fields=["grant", "policy_number"],
-                                    name="one_policy_rereview_per_version",
-                                    condition=models.Q(policy_number__isnull=False)),
-            models.UniqueConstraint(fields=["grant", "kind"], name="one_open_rereview_per_kind",
-                                    condition=models.Q(status="open", campaign__isnull=True)),
+            models.UniqueConstraint(
+                fields=["campaign", "grant"],
+                name="one_item_per_campaign",
+                condition=models.Q(campaign__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "policy_number"],
+                name="one_policy_rereview_per_version",
+                condition=models.Q(policy_number__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "kind"],
+                name="one_open_rereview_per_kind",
+                condition=models.Q(status="open", campaign__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -190,13 +203,17 @@ class AnomalyFlag(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     suspended = models.BooleanField(default=False)  # the grant was suspended for it
     mailed_at = models.DateTimeField(null=True, blank=True)  # the suspension mail went out
-    review = models.ForeignKey(GrantReview, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="flags")
+    review = models.ForeignKey(
+        GrantReview, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["grant", "rule", "window_start"],
-                                               name="one_flag_per_rule_and_window")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "rule", "window_start"], name="one_flag_per_rule_and_window"
+            )
+        ]
 
     def __str__(self):
         return f"{self.rule} on grant {self.grant_id}"

@@ -28,9 +28,13 @@ class PolicyVersionSerializer(serializers.Serializer):
     status = serializers.CharField()
     notes = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
-    rescreen = serializers.DictField(allow_null=True, help_text=(
-        "For a published version: whether its active grants were re-screened "
-        "(done, superseded_by, baseline, counts)."))
+    rescreen = serializers.DictField(
+        allow_null=True,
+        help_text=(
+            "For a published version: whether its active grants were re-screened "
+            "(done, superseded_by, baseline, counts)."
+        ),
+    )
 
 
 class VerdictSerializer(serializers.Serializer):
@@ -64,8 +68,9 @@ class SummarySerializer(serializers.Serializer):
     looser = serializers.IntegerField()
     active_grants = serializers.IntegerField()
     active_grants_stricter = serializers.IntegerField()
-    routes = serializers.DictField(child=serializers.IntegerField(),
-                                   help_text='"before->after" route -> applications')
+    routes = serializers.DictField(
+        child=serializers.IntegerField(), help_text='"before->after" route -> applications'
+    )
     newly_matched = serializers.DictField(child=serializers.IntegerField())
     no_longer_matched = serializers.DictField(child=serializers.IntegerField())
     seconds = serializers.FloatField()
@@ -100,8 +105,13 @@ class PolicySimulateView(APIView):
     @extend_schema(request=None, responses={200: SimulationSerializer})
     def post(self, request, number: int):
         result = simulation.policy_simulate(draft=_version(number))
-        return Response({"summary": result.summary(), "fingerprint": result.fingerprint,
-                         "changes": [change.as_dict() for change in result.changes]})
+        return Response(
+            {
+                "summary": result.summary(),
+                "fingerprint": result.fingerprint,
+                "changes": [change.as_dict() for change in result.changes],
+            }
+        )
 
 
 class PolicyPublishView(APIView):
@@ -115,15 +125,26 @@ class PolicyPublishView(APIView):
         given = PublishInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         published = policy_changes.policy_publish(
-            actor=request.user, policy_version=_version(number),
-            fingerprint=given.validated_data.get("fingerprint"))
+            actor=request.user,
+            policy_version=_version(number),
+            fingerprint=given.validated_data.get("fingerprint"),
+        )
         return Response(_version_data(published, None))
 
 
 def _version_data(version: PolicyVersion, run) -> dict:
     rescreen = None
     if run is not None:
-        rescreen = {"done": run.is_done, "superseded_by": run.superseded_by,
-                    "baseline": run.baseline_number, "counts": run.counts}
-    return {"number": version.number, "status": version.status, "notes": version.notes,
-            "published_at": version.published_at, "rescreen": rescreen}
+        rescreen = {
+            "done": run.is_done,
+            "superseded_by": run.superseded_by,
+            "baseline": run.baseline_number,
+            "counts": run.counts,
+        }
+    return {
+        "number": version.number,
+        "status": version.status,
+        "notes": version.notes,
+        "published_at": version.published_at,
+        "rescreen": rescreen,
+    }

@@ -25,18 +25,22 @@ def items_for(reviewer, *, route=None, domain=None, older_than_hours=None, claim
     """Applications in review this reviewer may decide and has not decided yet: never their
     own organization's, never in a domain they opted out of, escalations for admins only.
     Items needing a specialist come first for the specialists; then the oldest SLA."""
-    candidates = (Application.objects.filter(status=Application.Status.IN_REVIEW)
-                  .select_related("claim", "organization")
-                  .annotate(latest_revision_id=Max("revisions__id"))  # revisions only grow
-                  .order_by("sla_due_at", "pk"))
+    candidates = (
+        Application.objects.filter(status=Application.Status.IN_REVIEW)
+        .select_related("claim", "organization")
+        .annotate(latest_revision_id=Max("revisions__id"))  # revisions only grow
+        .order_by("sla_due_at", "pk")
+    )
     if route:
         candidates = candidates.filter(route_name=route)
     if older_than_hours is not None:
         candidates = candidates.filter(
-            updated_at__lte=timezone.now() - timedelta(hours=older_than_hours))
+            updated_at__lte=timezone.now() - timedelta(hours=older_than_hours)
+        )
     members_of = set(reviewer.memberships.values_list("organization_id", flat=True))
-    decided = set(Decision.objects.filter(reviewer=reviewer)
-                  .values_list("application_id", "revision_id"))
+    decided = set(
+        Decision.objects.filter(reviewer=reviewer).values_list("application_id", "revision_id")
+    )
     approvals = _approvals_by_application(candidates)
     now, items = timezone.now(), []
     for application in candidates:
@@ -50,11 +54,15 @@ def items_for(reviewer, *, route=None, domain=None, older_than_hours=None, claim
         if claimed is not None and bool(held) != claimed:
             continue
         needs = eligibility.needs_specialist(application, approvals.get(application.pk, []))
-        items.append(Item(application=application, needs_specialist=needs,
-                          for_my_specialty=needs and eligibility.is_specialist_for(
-                              reviewer, application),
-                          claimed_by=held.reviewer_id if held else None,
-                          overdue=bool(application.sla_due_at and application.sla_due_at < now)))
+        items.append(
+            Item(
+                application=application,
+                needs_specialist=needs,
+                for_my_specialty=needs and eligibility.is_specialist_for(reviewer, application),
+                claimed_by=held.reviewer_id if held else None,
+                overdue=bool(application.sla_due_at and application.sla_due_at < now),
+            )
+        )
     items.sort(key=lambda item: not item.for_my_specialty)  # stable: SLA order kept within
     return items
 
@@ -63,8 +71,9 @@ def _approvals_by_application(applications) -> dict[int, list[Decision]]:
     """Approvals of each application's latest revision (earlier revisions' do not count)."""
     latest = {a.pk: a.latest_revision_id for a in applications}
     by_application: dict[int, list[Decision]] = {}
-    for decision in Decision.objects.filter(revision_id__in=latest.values(),
-                                            decision=Decision.Kind.APPROVE):
+    for decision in Decision.objects.filter(
+        revision_id__in=latest.values(), decision=Decision.Kind.APPROVE
+    ):
         by_application.setdefault(decision.application_id, []).append(decision)
     return by_application
 

@@ -36,22 +36,34 @@ class NarrowingSerializer(serializers.Serializer):
     """What a decision may say about the access it leaves: a rationale, and narrower models,
     endpoints and limits (an application's approval, an access-review item's reduction)."""
 
-    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
-                                      default="")
+    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     limits = LimitsSerializer(required=False)
-    models = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20,
-                                   required=False, allow_empty=False)
-    endpoints = serializers.ListField(child=serializers.CharField(max_length=200),
-                                      max_length=20, required=False, allow_empty=False)
+    models = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        max_length=20,
+        required=False,
+        allow_empty=False,
+    )
+    endpoints = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        max_length=20,
+        required=False,
+        allow_empty=False,
+    )
 
 
 class DecisionInputSerializer(NarrowingSerializer):
     decision = serializers.ChoiceField(choices=Decision.Kind.choices)
-    conditions = serializers.ListField(child=serializers.CharField(max_length=500),
-                                       max_length=20, required=False, default=list)
-    clauses = serializers.ListField(child=serializers.SlugField(max_length=64), max_length=34,
-                                    required=False, default=list,
-                                    help_text="Policy domains a rejection rests on.")
+    conditions = serializers.ListField(
+        child=serializers.CharField(max_length=500), max_length=20, required=False, default=list
+    )
+    clauses = serializers.ListField(
+        child=serializers.SlugField(max_length=64),
+        max_length=34,
+        required=False,
+        default=list,
+        help_text="Policy domains a rejection rests on.",
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -61,8 +73,19 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "revision", "decision", "rationale", "conditions", "clauses", "models",
-                  "endpoints", "limits", "reviewer", "created_at"]
+        fields = [
+            "id",
+            "revision",
+            "decision",
+            "rationale",
+            "conditions",
+            "clauses",
+            "models",
+            "endpoints",
+            "limits",
+            "reviewer",
+            "created_at",
+        ]
 
     def get_reviewer(self, decision) -> str:
         viewer = self.context["request"].user
@@ -86,6 +109,7 @@ class OptOutsSerializer(serializers.Serializer):
 
 # Access reviews and re-reviews.
 
+
 class CampaignInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     due_at = serializers.DateTimeField()
@@ -100,19 +124,21 @@ class CampaignSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
     closed_how = serializers.CharField()
-    counts = serializers.DictField(child=serializers.IntegerField(),
-                                   help_text="Items by status.")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Items by status.")
 
 
 class CampaignCreatedSerializer(CampaignSerializer):
-    items = serializers.ListField(child=serializers.DictField(),
-                                  help_text="One item per grant active at the start: id, grant.")
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="One item per grant active at the start: id, grant.",
+    )
 
 
 class CampaignEndSerializer(serializers.Serializer):
     open_items = serializers.ChoiceField(
         choices=["suspend", "keep"],
-        help_text="suspend: as at the due date; keep: close them, grants unchanged.")
+        help_text="suspend: as at the due date; keep: close them, grants unchanged.",
+    )
 
 
 class UsedSerializer(serializers.Serializer):
@@ -150,17 +176,26 @@ class ItemSerializer(serializers.Serializer):
 
     def get_grant(self, shown) -> dict:
         grant = shown.item.grant
-        return {"id": grant.pk, "status": grant.status, "application": grant.application_id,
-                "organization": grant.organization.name, "models": grant.model_names,
-                "endpoints": grant.endpoints, "limits": grant.limits,
-                "expires_at": grant.expires_at}
+        return {
+            "id": grant.pk,
+            "status": grant.status,
+            "application": grant.application_id,
+            "organization": grant.organization.name,
+            "models": grant.model_names,
+            "endpoints": grant.endpoints,
+            "limits": grant.limits,
+            "expires_at": grant.expires_at,
+        }
 
     def get_suggested_reduction(self, shown) -> dict | None:
         reduction = shown.reduction
         if not reduction.possible:
             return None
-        return {"models": reduction.models, "endpoints": reduction.endpoints,
-                "limits": reduction.limits}
+        return {
+            "models": reduction.models,
+            "endpoints": reduction.endpoints,
+            "limits": reduction.limits,
+        }
 
     def get_decided_by(self, shown) -> str | None:
         return shown.item.decided_by.email if shown.item.decided_by else None
@@ -171,10 +206,10 @@ class ItemDecisionSerializer(NarrowingSerializer):
 
 
 class BulkCertifySerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
-                                  max_length=500)
-    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
-                                      default="")
+    items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+    )
+    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class ScheduleInputSerializer(serializers.Serializer):

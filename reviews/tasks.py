@@ -9,9 +9,14 @@ from . import campaign_mail, campaigns, claims, monitoring, notifications, polic
 
 # A mail server that is down or refusing for a while is retried with backoff, five times at
 # most; anything else (a bug, a template error) fails at once instead of repeating.
-MAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True,
-              "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 5,
-              "acks_late": True}
+MAIL_RETRY = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
 
 
 @shared_task(name="reviews.send_decision_mail", **MAIL_RETRY)
@@ -43,6 +48,7 @@ def sweep_decision_mail() -> int:
 
 
 # Access reviews (reviews/campaigns.py, reviews/campaign_mail.py).
+
 
 @shared_task(name="reviews.campaigns_due")
 def campaigns_due() -> dict[str, int]:
@@ -79,6 +85,7 @@ def send_campaign_closed_mail(campaign_id: int) -> int:
 
 # Policy changes (reviews/policy_changes.py).
 
+
 @shared_task(name="reviews.rescreen_grants", acks_late=True)
 def rescreen_grants() -> dict:
     """On commit of a publication, and periodically (so that publications made elsewhere,
@@ -89,6 +96,7 @@ def rescreen_grants() -> dict:
 
 
 # Monitoring for anomalous use (reviews/monitoring.py).
+
 
 @shared_task(name="reviews.monitor_usage")
 def monitor_usage() -> dict[str, int]:

@@ -30,23 +30,35 @@ from . import transparency_queries as q
 from .transparency_queries import AUTO_REJECTED, NO_DOMAIN
 from .transparency_tables import Cell, Publish, Row, Share, Span, Table
 
-__all__ = ["NO_DOMAIN", "Cell", "Period", "Report", "Share", "Span", "Table", "period_of",
-           "report"]
+__all__ = ["NO_DOMAIN", "Cell", "Period", "Report", "Share", "Span", "Table", "period_of", "report"]
 
 S = Application.Status
 MAX_MONTHS = 60
 DEFAULT_MONTHS = 12
 
 # Outcome of a received application, by its status now; any other status is "open".
-OUTCOME_OF = {S.APPROVED: "approved", S.REJECTED: "rejected", S.AUTO_REJECTED: AUTO_REJECTED,
-              S.WITHDRAWN: "withdrawn"}
+OUTCOME_OF = {
+    S.APPROVED: "approved",
+    S.REJECTED: "rejected",
+    S.AUTO_REJECTED: AUTO_REJECTED,
+    S.WITHDRAWN: "withdrawn",
+}
 APPLICATION_COLUMNS = (
-    ("received", "Received"), ("approved", "Approved"), ("rejected", "Rejected by reviewers"),
-    (AUTO_REJECTED, "Rejected by policy"), ("withdrawn", "Withdrawn"), ("open", "Still open"),
-    ("escalated", "Escalated"))
-ROUTE_LABELS = {STANDARD: "Standard review", EXTRA_SCRUTINY: "Extra scrutiny",
-                POLICY_ESCALATION: "Policy escalation", AUTO_REJECTED: "Rejected by policy",
-                "all": "All decided applications"}
+    ("received", "Received"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected by reviewers"),
+    (AUTO_REJECTED, "Rejected by policy"),
+    ("withdrawn", "Withdrawn"),
+    ("open", "Still open"),
+    ("escalated", "Escalated"),
+)
+ROUTE_LABELS = {
+    STANDARD: "Standard review",
+    EXTRA_SCRUTINY: "Extra scrutiny",
+    POLICY_ESCALATION: "Policy escalation",
+    AUTO_REJECTED: "Rejected by policy",
+    "all": "All decided applications",
+}
 
 DEFINITIONS = {
     "applications": (
@@ -55,42 +67,49 @@ DEFINITIONS = {
         "the applicant declared a prohibited domain and the screening rejected it without review. "
         "Escalated: the screening found text suggesting a prohibited use and sent the "
         "application to administrators (a policy escalation); it is counted under its outcome "
-        "as well. Still open: submitted, in review, or waiting for the applicant's changes."),
+        "as well. Still open: submitted, in review, or waiting for the applicant's changes."
+    ),
     "domains": (
         "An application counts under every policy domain it was flagged for: the domains the "
         "applicant declared and those the screening detected in its latest version. So one "
         "application can count in several domains; “(none)” is an application flagged for no "
-        "domain."),
+        "domain."
+    ),
     "time_to_decision": (
         "From the submission of an application's first version to its final outcome: the "
         "screening that rejected it by policy, or the reviewer decision that approved it (the "
         "last approval required) or rejected it. Time the applicant took to make requested "
         "changes is included. Applications received in the period and decided by now; by the "
-        "route the screening gave the version that was decided. The median: half took longer."),
+        "route the screening gave the version that was decided. The median: half took longer."
+    ),
     "sla": (
         "Each route has a deadline for the reviewers' answer (the SLA, set when an "
         "application enters review, reset by a resubmission or a cleared escalation). "
         "Decided late: the last reviewer decision (approval, rejection or a request for "
         "changes) came after the deadline of the application's latest round. Open late: still "
         "in review past it. Notified: administrators were sent a breach notice about it (one "
-        "per version)."),
+        "per version)."
+    ),
     "escalations": (
         "Automated escalations: applications that the screening sent to a policy escalation, "
         "or to extra scrutiny although the applicant declared no domain, because it detected "
         "a domain in their text. Confirmed: a person rejected that version or asked for "
         "changes to it. Approved as asked: approved with no person objecting to it. "
         "Undecided: still in review, or withdrawn. Confirmation rate: confirmed out of "
-        "confirmed and approved as asked."),
+        "confirmed and approved as asked."
+    ),
     "suspensions": (
         "Grants suspended in each month: by an access-review campaign (its item was not "
         "reviewed by the due date) or by usage monitoring (an anomaly severe enough to suspend "
-        "the grant). Distinct grants per month and cause."),
+        "the grant). Distinct grants per month and cause."
+    ),
     "suppression": (
         "Counts below {floor} (other than 0) are shown as “<{floor}” and left blank in the "
         "downloads, as are medians based on fewer than {floor} applications and rates whose "
         "parts are suppressed: a small count could identify an applicant. Totals are "
         "published as they are, so a suppressed count may sometimes be worked out from the "
-        "others."),
+        "others."
+    ),
 }
 
 
@@ -100,6 +119,7 @@ class InvalidPeriod(InvalidInput):
 
 # --- the period ---------------------------------------------------------------------------
 
+
 def _shift(month: date, months: int) -> date:
     n = month.year * 12 + month.month - 1 + months
     return date(n // 12, n % 12 + 1, 1)
@@ -108,7 +128,7 @@ def _shift(month: date, months: int) -> date:
 @dataclass(frozen=True)
 class Period:
     first: date  # the first day of the first month
-    last: date   # the first day of the last month
+    last: date  # the first day of the last month
 
     @property
     def months(self) -> list[date]:
@@ -122,8 +142,9 @@ class Period:
     @property
     def end(self) -> datetime:
         """The first moment after the period."""
-        return datetime.combine(_shift(self.last, 1), time.min,
-                                tzinfo=timezone.get_current_timezone())
+        return datetime.combine(
+            _shift(self.last, 1), time.min, tzinfo=timezone.get_current_timezone()
+        )
 
     @property
     def params(self) -> dict[str, str]:
@@ -136,8 +157,9 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 def _month(text: str, field: str) -> date:
     found = MONTH.fullmatch(text.strip())
     if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1970:
-        raise InvalidPeriod(f"“{text}” is not a month: write it as YYYY-MM.",
-                            extra={field: ["A month as YYYY-MM."]})
+        raise InvalidPeriod(
+            f"“{text}” is not a month: write it as YYYY-MM.", extra={field: ["A month as YYYY-MM."]}
+        )
     return date(int(found[1]), int(found[2]), 1)
 
 
@@ -147,12 +169,15 @@ def period_of(*, start: str | None, end: str | None, today: date) -> Period:
     last = _month(end, "to") if end else today.replace(day=1)
     first = _month(start, "from") if start else _shift(last, 1 - DEFAULT_MONTHS)
     if first > last:
-        raise InvalidPeriod("The first month comes after the last.",
-                            extra={"from": ["Not after “to”."]})
+        raise InvalidPeriod(
+            "The first month comes after the last.", extra={"from": ["Not after “to”."]}
+        )
     period = Period(first, last)
     if len(period.months) > MAX_MONTHS:
-        raise InvalidPeriod(f"A report covers at most {MAX_MONTHS} months.",
-                            extra={"to": [f"At most {MAX_MONTHS} months after “from”."]})
+        raise InvalidPeriod(
+            f"A report covers at most {MAX_MONTHS} months.",
+            extra={"to": [f"At most {MAX_MONTHS} months after “from”."]},
+        )
     return period
 
 
@@ -176,8 +201,15 @@ class Report:
 
     @property
     def tables(self) -> list[Table]:
-        return [self.by_month, self.by_domain, self.by_domain_month, self.time_to_decision,
-                self.sla, self.escalations, self.suspensions]
+        return [
+            self.by_month,
+            self.by_domain,
+            self.by_domain_month,
+            self.time_to_decision,
+            self.sla,
+            self.escalations,
+            self.suspensions,
+        ]
 
 
 def _month_key(month: date) -> str:
@@ -189,6 +221,7 @@ def _month_label(month: date) -> str:
 
 
 # --- the report ---------------------------------------------------------------------------
+
 
 def _tally(rows: list[dict], slugs: list[str]):
     names = [name for name, _ in APPLICATION_COLUMNS]
@@ -209,8 +242,7 @@ def _tally(rows: list[dict], slugs: list[str]):
     return by_month, by_domain, cube
 
 
-def _counts_row(publish: Publish, key: dict, label: str, figures: dict[str, int],
-                columns) -> Row:
+def _counts_row(publish: Publish, key: dict, label: str, figures: dict[str, int], columns) -> Row:
     return Row(key, label, tuple(publish.count(figures.get(name, 0)) for name, _ in columns))
 
 
@@ -221,18 +253,42 @@ def _application_tables(period: Period, publish: Publish):
     by_month, by_domain, cube = _tally(rows, slugs)
     columns = APPLICATION_COLUMNS
     total = {name: sum(m.get(name, 0) for m in by_month.values()) for name, _ in columns}
-    months = Table("applications_by_month", columns, [
-        _counts_row(publish, {"month": _month_key(m)}, _month_label(m), by_month.get(m, {}),
-                    columns) for m in period.months],
-        total=_counts_row(publish, {"month": "total"}, "All months", total, columns))
-    domain_rows = Table("applications_by_domain", columns, [
-        _counts_row(publish, {"domain": slug}, name, by_domain[slug], columns)
-        for slug, name, _ in domains])
+    months = Table(
+        "applications_by_month",
+        columns,
+        [
+            _counts_row(
+                publish, {"month": _month_key(m)}, _month_label(m), by_month.get(m, {}), columns
+            )
+            for m in period.months
+        ],
+        total=_counts_row(publish, {"month": "total"}, "All months", total, columns),
+    )
+    domain_rows = Table(
+        "applications_by_domain",
+        columns,
+        [
+            _counts_row(publish, {"domain": slug}, name, by_domain[slug], columns)
+            for slug, name, _ in domains
+        ],
+    )
     names = {slug: name for slug, name, _ in domains}
-    cube_rows = Table("applications_by_domain_and_month", columns, [
-        _counts_row(publish, {"domain": slug, "month": _month_key(m)},
-                    f"{names[slug]}, {_month_label(m)}", cube[(slug, m)], columns)
-        for slug in slugs for m in period.months if (slug, m) in cube])
+    cube_rows = Table(
+        "applications_by_domain_and_month",
+        columns,
+        [
+            _counts_row(
+                publish,
+                {"domain": slug, "month": _month_key(m)},
+                f"{names[slug]}, {_month_label(m)}",
+                cube[(slug, m)],
+                columns,
+            )
+            for slug in slugs
+            for m in period.months
+            if (slug, m) in cube
+        ],
+    )
     return months, domain_rows, cube_rows, _escalation_table(q.escalations(rows), publish)
 
 
@@ -241,15 +297,21 @@ def _time_table(period: Period, publish: Publish) -> Table:
     rows = []
     for group in ("all", STANDARD, EXTRA_SCRUTINY, POLICY_ESCALATION, AUTO_REJECTED):
         n, median = found.get(group, (0, None))
-        rows.append(Row({"group": group}, ROUTE_LABELS[group],
-                        (publish.count(n), publish.span(median, n))))
-    return Table("time_to_decision", (("decided", "Decided"), ("median_seconds", "Median time")),
-                 rows)
+        rows.append(
+            Row({"group": group}, ROUTE_LABELS[group], (publish.count(n), publish.span(median, n)))
+        )
+    return Table(
+        "time_to_decision", (("decided", "Decided"), ("median_seconds", "Median time")), rows
+    )
 
 
-SLA_COLUMNS = (("with_deadline", "Reviewed with a deadline"), ("decided_late", "Decided late"),
-               ("open_late", "Open past the deadline"), ("breached", "Breaches in all"),
-               ("notified", "Breach notices sent"))
+SLA_COLUMNS = (
+    ("with_deadline", "Reviewed with a deadline"),
+    ("decided_late", "Decided late"),
+    ("open_late", "Open past the deadline"),
+    ("breached", "Breaches in all"),
+    ("notified", "Breach notices sent"),
+)
 
 
 def _sla_table(period: Period, publish: Publish, now: datetime) -> Table:
@@ -257,29 +319,52 @@ def _sla_table(period: Period, publish: Publish, now: datetime) -> Table:
     for figures in found.values():
         figures["breached"] = figures["decided_late"] + figures["open_late"]
     total = {name: sum(f[name] for f in found.values()) for name, _ in SLA_COLUMNS}
-    return Table("sla", SLA_COLUMNS, [
-        _counts_row(publish, {"month": _month_key(m)}, _month_label(m), found.get(m, {}),
-                    SLA_COLUMNS) for m in period.months],
-        total=_counts_row(publish, {"month": "total"}, "All months", total, SLA_COLUMNS))
+    return Table(
+        "sla",
+        SLA_COLUMNS,
+        [
+            _counts_row(
+                publish, {"month": _month_key(m)}, _month_label(m), found.get(m, {}), SLA_COLUMNS
+            )
+            for m in period.months
+        ],
+        total=_counts_row(publish, {"month": "total"}, "All months", total, SLA_COLUMNS),
+    )
 
 
-ESCALATION_COLUMNS = (("escalated", "Escalated automatically"), ("confirmed", "Confirmed"),
-                      ("approved_as_asked", "Approved as asked"), ("undecided", "Undecided"),
-                      ("confirmation_rate", "Confirmation rate"))
+ESCALATION_COLUMNS = (
+    ("escalated", "Escalated automatically"),
+    ("confirmed", "Confirmed"),
+    ("approved_as_asked", "Approved as asked"),
+    ("undecided", "Undecided"),
+    ("confirmation_rate", "Confirmation rate"),
+)
 
 
 def _escalation_table(found: dict[str, dict[str, int]], publish: Publish) -> Table:
     rows = []
-    labels = {POLICY_ESCALATION: "Policy escalation", EXTRA_SCRUTINY: "Extra scrutiny (detected)",
-              "all": "Either"}
+    labels = {
+        POLICY_ESCALATION: "Policy escalation",
+        EXTRA_SCRUTINY: "Extra scrutiny (detected)",
+        "all": "Either",
+    }
     for route in (POLICY_ESCALATION, EXTRA_SCRUTINY, "all"):
         f = found[route]
         undecided = f["escalated"] - f["confirmed"] - f["approved_as_asked"]
         settled = f["confirmed"] + f["approved_as_asked"]
-        rows.append(Row({"group": route}, labels[route], (
-            publish.count(f["escalated"]), publish.count(f["confirmed"]),
-            publish.count(f["approved_as_asked"]), publish.count(undecided),
-            publish.share(f["confirmed"], settled))))
+        rows.append(
+            Row(
+                {"group": route},
+                labels[route],
+                (
+                    publish.count(f["escalated"]),
+                    publish.count(f["confirmed"]),
+                    publish.count(f["approved_as_asked"]),
+                    publish.count(undecided),
+                    publish.share(f["confirmed"], settled),
+                ),
+            )
+        )
     return Table("escalations", ESCALATION_COLUMNS, rows)
 
 
@@ -289,10 +374,21 @@ SUSPENSION_COLUMNS = (("by_campaign", "By an access review"), ("by_monitoring", 
 def _suspension_table(period: Period, publish: Publish) -> Table:
     found = q.suspension_counts(period)
     total = {name: sum(f.get(name, 0) for f in found.values()) for name, _ in SUSPENSION_COLUMNS}
-    return Table("grant_suspensions", SUSPENSION_COLUMNS, [
-        _counts_row(publish, {"month": _month_key(m)}, _month_label(m), found.get(m, {}),
-                    SUSPENSION_COLUMNS) for m in period.months],
-        total=_counts_row(publish, {"month": "total"}, "All months", total, SUSPENSION_COLUMNS))
+    return Table(
+        "grant_suspensions",
+        SUSPENSION_COLUMNS,
+        [
+            _counts_row(
+                publish,
+                {"month": _month_key(m)},
+                _month_label(m),
+                found.get(m, {}),
+                SUSPENSION_COLUMNS,
+            )
+            for m in period.months
+        ],
+        total=_counts_row(publish, {"month": "total"}, "All months", total, SUSPENSION_COLUMNS),
+    )
 
 
 @transaction.atomic
@@ -302,12 +398,18 @@ def report(*, period: Period, min_cell: int, now: datetime | None = None) -> Rep
     now = now or timezone.now()
     publish = Publish(min_cell)
     months, domains, cube, escalations = _application_tables(period, publish)
-    return Report(period=period, min_cell=min_cell, generated_at=now, by_month=months,
-                  by_domain=domains, by_domain_month=cube,
-                  time_to_decision=_time_table(period, publish),
-                  sla=_sla_table(period, publish, now),
-                  escalations=escalations,
-                  suspensions=_suspension_table(period, publish))
+    return Report(
+        period=period,
+        min_cell=min_cell,
+        generated_at=now,
+        by_month=months,
+        by_domain=domains,
+        by_domain_month=cube,
+        time_to_decision=_time_table(period, publish),
+        sla=_sla_table(period, publish, now),
+        escalations=escalations,
+        suspensions=_suspension_table(period, publish),
+    )
 
 
 def definitions(floor: int) -> dict[str, str]:

@@ -41,11 +41,11 @@ class Bar:
 
 @dataclass(frozen=True)
 class Column:
-    key: str        # "2025-03"
-    center: float   # percent of the plot's width
-    label: str      # "Mar"
-    sublabel: str   # the year, under January and under the first column
-    total: str      # above the column (stacked charts)
+    key: str  # "2025-03"
+    center: float  # percent of the plot's width
+    label: str  # "Mar"
+    sublabel: str  # the year, under January and under the first column
+    total: str  # above the column (stacked charts)
     bars: list[Bar]
 
 
@@ -90,24 +90,43 @@ def _month_labels(months: list[date]) -> list[tuple[str, str]]:
     labels = []
     for i, m in enumerate(months):
         shown = i % every == 0
-        labels.append((f"{m:%b}" if shown else "",
-                       f"{m:%Y}" if shown and (i == 0 or m.month <= every) else ""))
+        labels.append(
+            (
+                f"{m:%b}" if shown else "",
+                f"{m:%Y}" if shown and (i == 0 or m.month <= every) else "",
+            )
+        )
     return labels
 
 
-def _bar(x: float, value: int, base: int, top: int, width: float, series: Series,
-         label: str) -> Bar:
-    return Bar(round(x, 2), _y(base + value, top), round(width, 2),
-               round(HEIGHT * value / top, 2), series.key,
-               f"{label}: {value:,} {series.label.lower()}", f"{value:,}")
+def _bar(
+    x: float, value: int, base: int, top: int, width: float, series: Series, label: str
+) -> Bar:
+    return Bar(
+        round(x, 2),
+        _y(base + value, top),
+        round(width, 2),
+        round(HEIGHT * value / top, 2),
+        series.key,
+        f"{label}: {value:,} {series.label.lower()}",
+        f"{value:,}",
+    )
 
 
 def _is_suppressed(table: Table) -> bool:
     return any(cell.suppressed for row in table.rows for cell in row.cells)
 
 
-def stacked(*, name: str, title: str, table: Table, months: list[date], series: list[Series],
-            total_key: str, summary: str) -> BarChart:
+def stacked(
+    *,
+    name: str,
+    title: str,
+    table: Table,
+    months: list[date],
+    series: list[Series],
+    total_key: str,
+    summary: str,
+) -> BarChart:
     """One column a month, its bars stacked in the order of `series`, its total (the
     `total_key` column, which may hold more than the series add up to) written above."""
     total_at = [key for key, _ in table.columns].index(total_key)
@@ -116,21 +135,32 @@ def stacked(*, name: str, title: str, table: Table, months: list[date], series: 
     slot = WIDTH / max(len(rows), 1)
     columns = []
     for i, (row, values, (label, sublabel)) in enumerate(
-            zip(table.rows, rows, _month_labels(months), strict=True)):
+        zip(table.rows, rows, _month_labels(months), strict=True)
+    ):
         x, base, bars = slot * (i + 0.15), 0, []
         for s in series:
             value = values[s.key] or 0
             if value:
                 bars.append(_bar(x, value, base, top, slot * 0.7, s, row.label))
             base += value
-        columns.append(Column(row.key["month"], round(100 * (i + 0.5) / len(rows), 2), label,
-                              sublabel, row.cells[total_at].text, bars))
-    return BarChart(name, title, summary, series, columns, _ticks(top), _is_suppressed(table),
-                    label_bars=False)
+        columns.append(
+            Column(
+                row.key["month"],
+                round(100 * (i + 0.5) / len(rows), 2),
+                label,
+                sublabel,
+                row.cells[total_at].text,
+                bars,
+            )
+        )
+    return BarChart(
+        name, title, summary, series, columns, _ticks(top), _is_suppressed(table), label_bars=False
+    )
 
 
-def grouped(*, name: str, title: str, table: Table, months: list[date], series: list[Series],
-            summary: str) -> BarChart:
+def grouped(
+    *, name: str, title: str, table: Table, months: list[date], series: list[Series], summary: str
+) -> BarChart:
     """One group a month, a bar per series side by side."""
     rows = [table.values(row) for row in table.rows]
     top = _ceiling(max([v[s.key] or 0 for v in rows for s in series] + [0]))
@@ -138,21 +168,35 @@ def grouped(*, name: str, title: str, table: Table, months: list[date], series: 
     width = slot * 0.8 / len(series)
     columns = []
     for i, (row, values, (label, sublabel)) in enumerate(
-            zip(table.rows, rows, _month_labels(months), strict=True)):
+        zip(table.rows, rows, _month_labels(months), strict=True)
+    ):
         x = slot * (i + 0.1)
-        bars = [_bar(x + n * width, values[s.key], 0, top, width, s, row.label)
-                for n, s in enumerate(series) if values[s.key]]
-        columns.append(Column(row.key["month"], round(100 * (i + 0.5) / len(rows), 2), label,
-                              sublabel, "", bars))
-    return BarChart(name, title, summary, series, columns, _ticks(top), _is_suppressed(table),
-                    label_bars=True)
+        bars = [
+            _bar(x + n * width, values[s.key], 0, top, width, s, row.label)
+            for n, s in enumerate(series)
+            if values[s.key]
+        ]
+        columns.append(
+            Column(
+                row.key["month"], round(100 * (i + 0.5) / len(rows), 2), label, sublabel, "", bars
+            )
+        )
+    return BarChart(
+        name, title, summary, series, columns, _ticks(top), _is_suppressed(table), label_bars=True
+    )
 
 
-OUTCOMES = [Series("approved", "Approved"), Series("rejected", "Rejected by reviewers"),
-            Series("auto_rejected", "Rejected by policy"), Series("withdrawn", "Withdrawn"),
-            Series("open", "Still open")]
-SUSPENSIONS = [Series("by_campaign", "By an access review"),
-               Series("by_monitoring", "By monitoring")]
+OUTCOMES = [
+    Series("approved", "Approved"),
+    Series("rejected", "Rejected by reviewers"),
+    Series("auto_rejected", "Rejected by policy"),
+    Series("withdrawn", "Withdrawn"),
+    Series("open", "Still open"),
+]
+SUSPENSIONS = [
+    Series("by_campaign", "By an access review"),
+    Series("by_monitoring", "By monitoring"),
+]
 
 
 def _busiest(table: Table, key: str) -> str:
@@ -170,15 +214,30 @@ def charts(report: Report) -> list[BarChart]:
     received = apps.total.cells[0].text
     campaign, monitoring = (c.text for c in grants.total.cells)
     return [
-        stacked(name="applications", title="Applications received per month, by outcome",
-                table=apps, months=months, series=OUTCOMES, total_key="received",
-                summary=(f"Stacked bars, one a month from {span}: applications received, "
-                         f"divided by outcome. {received} received in all, "
-                         f"{_busiest(apps, 'received')}. The table that follows gives every "
-                         "figure.")),
-        grouped(name="suspensions", title="Grants suspended per month, by cause",
-                table=grants, months=months, series=SUSPENSIONS,
-                summary=(f"Paired bars, one pair a month from {span}: grants suspended by an "
-                         f"access review ({campaign} in all) and by monitoring ({monitoring} "
-                         "in all). The table that follows gives every figure.")),
+        stacked(
+            name="applications",
+            title="Applications received per month, by outcome",
+            table=apps,
+            months=months,
+            series=OUTCOMES,
+            total_key="received",
+            summary=(
+                f"Stacked bars, one a month from {span}: applications received, "
+                f"divided by outcome. {received} received in all, "
+                f"{_busiest(apps, 'received')}. The table that follows gives every "
+                "figure."
+            ),
+        ),
+        grouped(
+            name="suspensions",
+            title="Grants suspended per month, by cause",
+            table=grants,
+            months=months,
+            series=SUSPENSIONS,
+            summary=(
+                f"Paired bars, one pair a month from {span}: grants suspended by an "
+                f"access review ({campaign} in all) and by monitoring ({monitoring} "
+                "in all). The table that follows gives every figure."
+            ),
+        ),
     ]

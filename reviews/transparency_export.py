@@ -11,8 +11,10 @@ CSV_HEADER = ["section", "month", "domain", "group", "measure", "value", "suppre
 
 
 def _table_dict(table: Table) -> dict:
-    out = {"columns": [name for name, _ in table.columns],
-           "rows": [{**row.key, "label": row.label, **table.values(row)} for row in table.rows]}
+    out = {
+        "columns": [name for name, _ in table.columns],
+        "rows": [{**row.key, "label": row.label, **table.values(row)} for row in table.rows],
+    }
     if table.total is not None:
         out["total"] = table.values(table.total)
     return out
@@ -21,8 +23,7 @@ def _table_dict(table: Table) -> dict:
 def as_dict(report: Report) -> dict:
     """Suppressed figures are null; `min_cell` says below what."""
     return {
-        "period": {**report.period.params,
-                   "months": [f"{m:%Y-%m}" for m in report.period.months]},
+        "period": {**report.period.params, "months": [f"{m:%Y-%m}" for m in report.period.months]},
         "generated_at": report.generated_at.isoformat(),
         "min_cell": report.min_cell,
         "definitions": definitions(report.min_cell),
@@ -40,10 +41,17 @@ def as_csv(report: Report) -> str:
         rows = table.rows + ([table.total] if table.total is not None else [])
         for row in rows:
             for (measure, _), cell in zip(table.columns, row.cells, strict=True):
-                writer.writerow([table.name, row.key.get("month", ""), row.key.get("domain", ""),
-                                 row.key.get("group", ""), measure,
-                                 "" if cell.value is None else cell.value,
-                                 "true" if cell.suppressed else "false"])
+                writer.writerow(
+                    [
+                        table.name,
+                        row.key.get("month", ""),
+                        row.key.get("domain", ""),
+                        row.key.get("group", ""),
+                        measure,
+                        "" if cell.value is None else cell.value,
+                        "true" if cell.suppressed else "false",
+                    ]
+                )
     return out.getvalue()
 
 

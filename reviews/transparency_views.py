@@ -30,16 +30,19 @@ from .transparency_charts import charts
 
 
 def _report_for(params) -> transparency.Report:
-    period = transparency.period_of(start=params.get("from") or None,
-                                    end=params.get("to") or None, today=timezone.localdate())
+    period = transparency.period_of(
+        start=params.get("from") or None, end=params.get("to") or None, today=timezone.localdate()
+    )
     return transparency.report(period=period, min_cell=transparency.min_cell())
 
 
 def _shortcuts() -> list[tuple[str, str]]:
     today = timezone.localdate()
     last = today.year - 1
-    return [(f"?from={today.year}-01&to={today:%Y-%m}", f"{today.year} so far"),
-            (f"?from={last}-01&to={last}-12", str(last))]
+    return [
+        (f"?from={today.year}-01&to={today:%Y-%m}", f"{today.year} so far"),
+        (f"?from={last}-01&to={last}-12", str(last)),
+    ]
 
 
 @login_required
@@ -51,17 +54,29 @@ def report_page(request):
     try:
         report = _report_for(request.GET)
     except InvalidInput as exc:
-        return render(request, "reports/transparency.html",
-                      {"error": exc, "chosen": chosen, "shortcuts": _shortcuts()}, status=400)
+        return render(
+            request,
+            "reports/transparency.html",
+            {"error": exc, "chosen": chosen, "shortcuts": _shortcuts()},
+            status=400,
+        )
     api = reverse("api:transparency-report")
     params = report.period.params
-    return render(request, "reports/transparency.html", {
-        "report": report, "chosen": params, "charts": charts(report), "shortcuts": _shortcuts(),
-        "summary": transparency_export.summary(report),
-        "definitions": transparency.definitions(report.min_cell),
-        "downloads": {kind: f"{api}?{urlencode({**params, 'format': kind})}"
-                      for kind in ("csv", "json")},
-    })
+    return render(
+        request,
+        "reports/transparency.html",
+        {
+            "report": report,
+            "chosen": params,
+            "charts": charts(report),
+            "shortcuts": _shortcuts(),
+            "summary": transparency_export.summary(report),
+            "definitions": transparency.definitions(report.min_cell),
+            "downloads": {
+                kind: f"{api}?{urlencode({**params, 'format': kind})}" for kind in ("csv", "json")
+            },
+        },
+    )
 
 
 class CSVRenderer(BaseRenderer):
@@ -84,23 +99,31 @@ class CSVRenderer(BaseRenderer):
 class _SectionSerializer(serializers.Serializer):
     columns = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(
-        child=serializers.DictField(), help_text="The row's key (month, domain or group), "
-        "its label, and a value per column: null when suppressed.")
+        child=serializers.DictField(),
+        help_text="The row's key (month, domain or group), "
+        "its label, and a value per column: null when suppressed.",
+    )
     total = serializers.DictField(required=False)
 
 
 class TransparencyReportSerializer(serializers.Serializer):
-    period = inline_serializer("TransparencyPeriod", fields={
-        "from": serializers.CharField(help_text="YYYY-MM"),
-        "to": serializers.CharField(help_text="YYYY-MM"),
-        "months": serializers.ListField(child=serializers.CharField())})
+    period = inline_serializer(
+        "TransparencyPeriod",
+        fields={
+            "from": serializers.CharField(help_text="YYYY-MM"),
+            "to": serializers.CharField(help_text="YYYY-MM"),
+            "months": serializers.ListField(child=serializers.CharField()),
+        },
+    )
     generated_at = serializers.DateTimeField()
     min_cell = serializers.IntegerField(help_text="Counts from 1 below this are null.")
     definitions = serializers.DictField(child=serializers.CharField())
     sections = serializers.DictField(
-        child=_SectionSerializer(), help_text="applications_by_month, applications_by_domain, "
+        child=_SectionSerializer(),
+        help_text="applications_by_month, applications_by_domain, "
         "applications_by_domain_and_month, time_to_decision, sla, escalations, "
-        "grant_suspensions.")
+        "grant_suspensions.",
+    )
 
 
 class TransparencyReportView(APIView):
@@ -115,13 +138,17 @@ class TransparencyReportView(APIView):
         parameters=[
             OpenApiParameter("from", str, description="First month, YYYY-MM."),
             OpenApiParameter("to", str, description="Last month, YYYY-MM (default: this one)."),
-            OpenApiParameter("format", str, enum=["json", "csv"],
-                             description="Or ask with Accept: text/csv."),
+            OpenApiParameter(
+                "format", str, enum=["json", "csv"], description="Or ask with Accept: text/csv."
+            ),
         ],
-        responses={(200, "application/json"): TransparencyReportSerializer,
-                   (200, "text/csv"): OpenApiTypes.STR,
-                   400: OpenApiResponse(description="Not a period (code invalid_period)."),
-                   403: OpenApiResponse(description="Not an administrator.")})
+        responses={
+            (200, "application/json"): TransparencyReportSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            400: OpenApiResponse(description="Not a period (code invalid_period)."),
+            403: OpenApiResponse(description="Not an administrator."),
+        },
+    )
     def get(self, request):
         report = _report_for(request.query_params)
         if request.accepted_renderer.format == "csv":
@@ -131,5 +158,6 @@ class TransparencyReportView(APIView):
             response = Response(transparency_export.as_dict(report))
             extension = "json"
         response["Content-Disposition"] = (
-            f'attachment; filename="{transparency_export.filename(report, extension)}"')
+            f'attachment; filename="{transparency_export.filename(report, extension)}"'
+        )
         return response

@@ -15,8 +15,11 @@ urlpatterns = [
     path("access-reviews/", access_views.campaign_list, name="campaigns"),
     path("access-reviews/start/", access_views.campaign_start, name="campaign_start"),
     path("access-reviews/schedules/", access_views.schedule_create, name="schedule_create"),
-    path("access-reviews/schedules/<int:pk>/delete/", access_views.schedule_delete,
-         name="schedule_delete"),
+    path(
+        "access-reviews/schedules/<int:pk>/delete/",
+        access_views.schedule_delete,
+        name="schedule_delete",
+    ),
     path("access-reviews/<int:pk>/", access_views.campaign_page, name="campaign"),
     path("access-reviews/<int:pk>/certify/", access_views.bulk_certify, name="bulk_certify"),
     path("access-reviews/<int:pk>/end/", access_views.campaign_end, name="campaign_end"),

@@ -24,16 +24,28 @@ from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm, err
 from .models import Claim, Decision, GrantReview
 
 CONTENT_LABELS = {
-    "title": "Title", "description": "Description", "domains": "Declared domains",
-    "audience": "Audience", "models": "Models", "endpoints": "Endpoints",
+    "title": "Title",
+    "description": "Description",
+    "domains": "Declared domains",
+    "audience": "Audience",
+    "models": "Models",
+    "endpoints": "Endpoints",
     "expected_requests_per_minute": "Expected requests per minute",
-    "expected_monthly_tokens": "Expected tokens per month", "mitigations": "Mitigations",
+    "expected_monthly_tokens": "Expected tokens per month",
+    "mitigations": "Mitigations",
 }
 ERROR_LABELS = {
-    "decision": "Decision", "rationale": "Rationale", "conditions": "Conditions",
-    "other_conditions": "Other conditions", "clauses": "Policy clauses", "models": "Models",
-    "endpoints": "Endpoints", "limits": "Limits", "requests_per_minute": "Requests per minute",
-    "tokens_per_minute": "Tokens per minute", "monthly_tokens": "Tokens per month",
+    "decision": "Decision",
+    "rationale": "Rationale",
+    "conditions": "Conditions",
+    "other_conditions": "Other conditions",
+    "clauses": "Policy clauses",
+    "models": "Models",
+    "endpoints": "Endpoints",
+    "limits": "Limits",
+    "requests_per_minute": "Requests per minute",
+    "tokens_per_minute": "Tokens per minute",
+    "monthly_tokens": "Tokens per month",
     "body": "Comment",
 }
 PRECEDENTS_SHOWN = 20
@@ -61,14 +73,23 @@ def queue_page(request):
     items = queue.items_for(request.user, **filters)
     counts = queue.counts_by_route(items)
     shown = [item for item in items if not route or item.application.route_name == route]
-    grants_waiting = len(grant_reviews.items_for(
-        request.user, GrantReview.objects.filter(status=GrantReview.Status.OPEN)))
-    return render(request, "reviews/queue.html", {
-        "form": form, "reviewer": request.user, "grants_waiting": grants_waiting,
-        "rows": [(item, ROUTE_LABELS.get(item.application.route_name, "")) for item in shown],
-        "counts": [(name, label, counts.get(name, 0))
-                   for name, label in ROUTE_LABELS.items()],
-    }, status=200 if valid else 400)
+    grants_waiting = len(
+        grant_reviews.items_for(
+            request.user, GrantReview.objects.filter(status=GrantReview.Status.OPEN)
+        )
+    )
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "form": form,
+            "reviewer": request.user,
+            "grants_waiting": grants_waiting,
+            "rows": [(item, ROUTE_LABELS.get(item.application.route_name, "")) for item in shown],
+            "counts": [(name, label, counts.get(name, 0)) for name, label in ROUTE_LABELS.items()],
+        },
+        status=200 if valid else 400,
+    )
 
 
 @login_required
@@ -79,8 +100,9 @@ def claim_next(request):
     if taken is None:
         messages.info(request, "Nothing is waiting that you may claim.")
         return redirect("reviews:queue")
-    messages.success(request, "You hold the most urgent item: no one else can decide it "
-                              "while you do.")
+    messages.success(
+        request, "You hold the most urgent item: no one else can decide it while you do."
+    )
     return redirect("reviews:review", pk=taken.application_id)
 
 
@@ -93,17 +115,24 @@ def review(request, pk):
 @require_POST
 def claim(request, pk):
     application = _reviewable(request, pk)
-    return _act(request, application, "You hold this application: no one else can decide it "
-                                      "while you do.",
-                lambda: claims.claim(reviewer=request.user, application=application))
+    return _act(
+        request,
+        application,
+        "You hold this application: no one else can decide it while you do.",
+        lambda: claims.claim(reviewer=request.user, application=application),
+    )
 
 
 @login_required
 @require_POST
 def release(request, pk):
     application = _reviewable(request, pk)
-    return _act(request, application, "You released this application.",
-                lambda: claims.release(reviewer=request.user, application=application))
+    return _act(
+        request,
+        application,
+        "You released this application.",
+        lambda: claims.release(reviewer=request.user, application=application),
+    )
 
 
 @login_required
@@ -113,9 +142,15 @@ def decide(request, pk):
     form = _decision_form(application, application.latest_revision, request.POST)
     if not form.is_valid():
         return _render(request, application, form=form, status=400)
-    return _act(request, application, "Your decision is recorded.",
-                lambda: decisions.decide(reviewer=request.user, application=application,
-                                         **form.decide_arguments()), form=form)
+    return _act(
+        request,
+        application,
+        "Your decision is recorded.",
+        lambda: decisions.decide(
+            reviewer=request.user, application=application, **form.decide_arguments()
+        ),
+        form=form,
+    )
 
 
 def _act(request, application, done: str, service, form=None):
@@ -143,8 +178,9 @@ def comment(request, pk):
         comments.comment_add(author=request.user, application=application, body=body)
     except DomainError as exc:
         if reviewing:
-            return _render(request, application, error=exc, comment_body=body,
-                           status=exc.status_code)
+            return _render(
+                request, application, error=exc, comment_body=body, status=exc.status_code
+            )
         messages.error(request, exc.detail)
     else:
         messages.success(request, "Comment added.")
@@ -159,34 +195,50 @@ def reviewer_settings(request):
     posted = request.POST if request.method == "POST" else None
     form = OptOutsForm(posted, domains=domains, initial={"opt_outs": request.user.opt_outs})
     if form.is_bound and form.is_valid():
-        accounts.opt_outs_set(actor=request.user, user=request.user,
-                              opt_outs=form.cleaned_data["opt_outs"])
-        messages.success(request, "Your opt-outs are saved: the queue no longer shows "
-                                  "applications in those domains.")
+        accounts.opt_outs_set(
+            actor=request.user, user=request.user, opt_outs=form.cleaned_data["opt_outs"]
+        )
+        messages.success(
+            request,
+            "Your opt-outs are saved: the queue no longer shows applications in those domains.",
+        )
         return redirect("reviews:settings")
     chosen = form["opt_outs"].value() or []
-    return render(request, "reviews/settings.html", {
-        "form": form, "chosen": chosen, "reviewer": request.user,
-        "scrutiny": [d for d in domains if d.kind == "extra_scrutiny"],
-        "prohibited": [d for d in domains if d.kind == "prohibited"],
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "reviews/settings.html",
+        {
+            "form": form,
+            "chosen": chosen,
+            "reviewer": request.user,
+            "scrutiny": [d for d in domains if d.kind == "extra_scrutiny"],
+            "prohibited": [d for d in domains if d.kind == "prohibited"],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- the review page -------------------------------------------------------------------
+
 
 def _matched_domains(application: Application, revision) -> list[Domain]:
     """The flagged domains as the policy version that screened the revision defines them."""
     if revision is None or revision.policy_id is None:
         return []
-    return list(Domain.objects.filter(policy_id=revision.policy_id,
-                                      slug__in=application.flagged_domains))
+    return list(
+        Domain.objects.filter(policy_id=revision.policy_id, slug__in=application.flagged_domains)
+    )
 
 
 def _decision_form(application: Application, revision, data=None) -> DecisionForm:
     matched = _matched_domains(application, revision)
     typical = list(dict.fromkeys(d.typical_conditions for d in matched if d.typical_conditions))
-    return DecisionForm(data, typical_conditions=typical, clause_domains=matched,
-                        asked=grants.requested_terms(application))
+    return DecisionForm(
+        data,
+        typical_conditions=typical,
+        clause_domains=matched,
+        asked=grants.requested_terms(application),
+    )
 
 
 def _shown(value) -> str:
@@ -196,17 +248,20 @@ def _shown(value) -> str:
 
 
 def _change_shown(change: revisions.FieldChange) -> dict:
-    return {"field": change.field, "label": CONTENT_LABELS.get(change.field, change.field),
-            "before": _shown(change.before), "after": _shown(change.after),
-            "words": [("removed" if line.startswith("- ") else "added", line[2:])
-                      for line in change.text_diff]}
+    return {
+        "field": change.field,
+        "label": CONTENT_LABELS.get(change.field, change.field),
+        "before": _shown(change.before),
+        "after": _shown(change.after),
+        "words": [
+            ("removed" if line.startswith("- ") else "added", line[2:]) for line in change.text_diff
+        ],
+    }
 
 
-def _render(request, application, *, form=None, error=None, notice="", comment_body="",
-            status=200):
+def _render(request, application, *, form=None, error=None, notice="", comment_body="", status=200):
     revision = application.latest_revision
-    context = _panel_context(request, application, revision, form=form, error=error,
-                             notice=notice)
+    context = _panel_context(request, application, revision, form=form, error=error, notice=notice)
     if request.htmx:
         return render(request, "reviews/_panel.html", context, status=status)
     context.update(_page_context(request, application, revision), comment_body=comment_body)
@@ -223,8 +278,12 @@ def _panel_context(request, application, revision, *, form, error, notice) -> di
     last_needed = eligibility.approval_refusal(user, application, approvals)
     field_errors, general_errors = errors_of(form, error, ERROR_LABELS)
     return {
-        "application": application, "revision": revision, "decisions": decided,
-        "approvals": approvals, "held": held, "mine": bool(held and held.reviewer_id == user.pk),
+        "application": application,
+        "revision": revision,
+        "decisions": decided,
+        "approvals": approvals,
+        "held": held,
+        "mine": bool(held and held.reviewer_id == user.pk),
         "refusal": eligibility.REASONS[refusal] if refusal else "",
         "approval_note": eligibility.REASONS[last_needed] if last_needed else "",
         "needs_specialist": eligibility.needs_specialist(application, approvals),
@@ -233,7 +292,8 @@ def _panel_context(request, application, revision, *, form, error, notice) -> di
         "errors": {k: v for k, v in field_errors.items() if k != "body"},
         "error_list": [(k, ERROR_LABELS[k], v) for k, v in field_errors.items() if k != "body"],
         "comment_errors": field_errors.get("body", []),
-        "general_errors": general_errors, "notice": notice,
+        "general_errors": general_errors,
+        "notice": notice,
         "route_label": ROUTE_LABELS.get(application.route_name, ""),
         "asked": grants.requested_terms(application),
     }
@@ -243,8 +303,9 @@ def _page_context(request, application, revision) -> dict:
     screening = (revision.screening if revision else None) or {}
     matches = screening.get("matches", [])
     texts = lifecycle.texts_of(revision.content) if revision else {}
-    previous = (application.revisions.filter(number=revision.number - 1).first()
-                if revision else None)
+    previous = (
+        application.revisions.filter(number=revision.number - 1).first() if revision else None
+    )
     changes = revisions.diff(previous.content, revision.content) if previous else []
     return {
         "content": lifecycle.content_shown(revision.content) if revision else {},
@@ -253,11 +314,16 @@ def _page_context(request, application, revision) -> dict:
         "matched_domains": _matched_domains(application, revision),
         "previous": previous,
         "changes": [_change_shown(c) for c in changes],
-        "precedents": (access.applications_visible_to(request.user)
-                       .filter(organization_id=application.organization_id,
-                               created_at__lt=application.created_at)
-                       .select_related("grant")
-                       .order_by("-created_at")[:PRECEDENTS_SHOWN]),
-        "comments": [(c, comments.shown_author(c, request.user))
-                     for c in application.comments.select_related("author")],
+        "precedents": (
+            access.applications_visible_to(request.user)
+            .filter(
+                organization_id=application.organization_id, created_at__lt=application.created_at
+            )
+            .select_related("grant")
+            .order_by("-created_at")[:PRECEDENTS_SHOWN]
+        ),
+        "comments": [
+            (c, comments.shown_author(c, request.user))
+            for c in application.comments.select_related("author")
+        ],
     }

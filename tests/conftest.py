@@ -23,6 +23,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def default_policy(transactional_db):
     """For transactional tests, whose predecessors' flush removed the session's policy."""
     from approvals.policy import current_policy, default_policy_load
+
     default_policy_load()
     return current_policy()
 
@@ -38,8 +39,15 @@ def _fresh_cache():
 @pytest.fixture
 def make_account(db):
     def make(email, role="developer", organization="", specialties=()):
-        return services.account_create(actor=None, email=email, password=PASSWORD, role=role,
-                                       organization_name=organization, specialties=specialties)
+        return services.account_create(
+            actor=None,
+            email=email,
+            password=PASSWORD,
+            role=role,
+            organization_name=organization,
+            specialties=specialties,
+        )
+
     return make
 
 
@@ -71,10 +79,12 @@ def gateway(make_account):
 @pytest.fixture
 def api():
     """`api(user)` is a client signed in with a real API token; `api()` is anonymous."""
+
     def client_for(user=None):
         client = APIClient()
         if user is not None:
             _, token = services.api_token_issue(user=user)
             client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
+
     return client_for

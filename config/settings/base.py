@@ -93,8 +93,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -129,8 +131,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 # A request must never hang on a broker that is down (celery #4296, #4556, #6911).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2,
-                                   "socket_timeout": 5, "visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 3600.0},
@@ -150,11 +156,20 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Applications: what may be asked for, and how fast each route must be decided.
-APPROVALS_MODELS = env.list("APPROVALS_MODELS", default=[
-    "chat-small", "chat-large", "reasoning-large", "embed-v2", "vision-v1"])
-APPROVALS_ENDPOINTS = env.list("APPROVALS_ENDPOINTS", default=[
-    "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/images/analyze",
-    "/v1/batches"])
+APPROVALS_MODELS = env.list(
+    "APPROVALS_MODELS",
+    default=["chat-small", "chat-large", "reasoning-large", "embed-v2", "vision-v1"],
+)
+APPROVALS_ENDPOINTS = env.list(
+    "APPROVALS_ENDPOINTS",
+    default=[
+        "/v1/chat/completions",
+        "/v1/completions",
+        "/v1/embeddings",
+        "/v1/images/analyze",
+        "/v1/batches",
+    ],
+)
 APPROVALS_SLA_HOURS = {
     "standard": env.int("SLA_STANDARD_HOURS", default=72),
     "extra_scrutiny": env.int("SLA_EXTRA_SCRUTINY_HOURS", default=120),
@@ -162,9 +177,12 @@ APPROVALS_SLA_HOURS = {
 }
 # Production keys and the gateway's verify call.
 KEYS_PER_GRANT = env.int("KEYS_PER_GRANT", default=5)
-GATEWAY_REDIS_URL = env.str("GATEWAY_REDIS_URL",
-                            default=CACHES["default"]["LOCATION"]
-                            if "redis" in CACHES["default"]["BACKEND"].lower() else "")
+GATEWAY_REDIS_URL = env.str(
+    "GATEWAY_REDIS_URL",
+    default=CACHES["default"]["LOCATION"]
+    if "redis" in CACHES["default"]["BACKEND"].lower()
+    else "",
+)
 GATEWAY_AUTH_CACHE_SECONDS = env.int("GATEWAY_AUTH_CACHE_SECONDS", default=10)
 GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=5.0)
 # Without Redis each process admits this share of a limit (1/N): set it to the number of
@@ -199,8 +217,7 @@ MONITORING_DENIED_CALLS = env.int("MONITORING_DENIED_CALLS", default=50)
 MONITORING_DENIED_SEVERE_CALLS = env.int("MONITORING_DENIED_SEVERE_CALLS", default=500)
 # (c) Attempted calls in one day of models or endpoints the application never asked for.
 MONITORING_UNREQUESTED_CALLS = env.int("MONITORING_UNREQUESTED_CALLS", default=5)
-MONITORING_UNREQUESTED_SEVERE_CALLS = env.int("MONITORING_UNREQUESTED_SEVERE_CALLS",
-                                              default=100)
+MONITORING_UNREQUESTED_SEVERE_CALLS = env.int("MONITORING_UNREQUESTED_SEVERE_CALLS", default=100)
 # (d) The last 24 hours against the daily average of the 7 days before, floored at a
 # minimum volume so that small grants do not flap; needs this many days of history.
 MONITORING_GROWTH_FACTOR = env.float("MONITORING_GROWTH_FACTOR", default=5.0)

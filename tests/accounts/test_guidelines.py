@@ -19,15 +19,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def newcomer(db):
-    return services.developer_signup(email="nina@example.com", password="a-long-passphrase-9",
-                                     organization_name="Nina's Apps")
+    return services.developer_signup(
+        email="nina@example.com", password="a-long-passphrase-9", organization_name="Nina's Apps"
+    )
 
 
 def test_current_guidelines_summarise_the_policy(api, dev_a):
     body = api(dev_a).get("/api/v1/guidelines/current/").json()
     assert body["version"] == 1
-    for phrase in ("stalkerware", "fake reviews", "medical", "two approvals",
-                   "only for the use case that was approved"):
+    for phrase in (
+        "stalkerware",
+        "fake reviews",
+        "medical",
+        "two approvals",
+        "only for the use case that was approved",
+    ):
         assert phrase in body["text"]
 
 
@@ -38,12 +44,16 @@ def test_accepting_the_current_version(api, newcomer):
     assert ACCEPT_GUIDELINES not in missing_steps(newcomer)
     assert AuditEvent.objects.filter(action="guidelines.accepted", actor=newcomer).count() == 1
     # Accepting again changes nothing and records nothing.
-    assert client.post("/api/v1/guidelines/accept/", {"version": 1}, format="json").status_code == 200
+    assert (
+        client.post("/api/v1/guidelines/accept/", {"version": 1}, format="json").status_code == 200
+    )
     assert AuditEvent.objects.filter(action="guidelines.accepted", actor=newcomer).count() == 1
 
 
-@pytest.mark.parametrize("body, status", [({"version": 7}, 409), ({"version": "x"}, 400),
-                                          ({}, 400), ({"version": 0}, 400)])
+@pytest.mark.parametrize(
+    "body, status",
+    [({"version": 7}, 409), ({"version": "x"}, 400), ({}, 400), ({"version": 0}, 400)],
+)
 def test_accepting_anything_but_the_current_version_is_refused(api, newcomer, body, status):
     response = api(newcomer).post("/api/v1/guidelines/accept/", body, format="json")
     assert response.status_code == status
@@ -72,8 +82,10 @@ def test_submitting_needs_a_verified_address_and_accepted_guidelines(newcomer):
 
 
 def test_following_the_mailed_link_verifies_the_address(client, mailoutbox):
-    client.post("/accounts/signup/", {"email": "vera@example.com", "organization": "V",
-                                      "password1": "a-long-passphrase-9"})
+    client.post(
+        "/accounts/signup/",
+        {"email": "vera@example.com", "organization": "V", "password1": "a-long-passphrase-9"},
+    )
     link = re.search(r"(/accounts/confirm-email/[\w:-]+/)", mailoutbox[0].body).group(1)
     assert client.get(link).status_code == 200  # a page with a button: GET changes nothing
     assert not EmailAddress.objects.get(email="vera@example.com").verified
@@ -81,8 +93,9 @@ def test_following_the_mailed_link_verifies_the_address(client, mailoutbox):
     address = EmailAddress.objects.get(email="vera@example.com")
     assert address.verified
     assert VERIFY_EMAIL not in missing_steps(address.user)
-    assert AuditEvent.objects.filter(action="account.email_verified",
-                                     target_id=str(address.user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="account.email_verified", target_id=str(address.user.pk)
+    ).exists()
 
 
 def test_portal_home_shows_what_is_missing_then_that_the_account_is_ready(client, newcomer):

@@ -17,10 +17,19 @@ def org_of(user):
     return user.memberships.get().organization
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("dev_a", 200), ("dev_b", 404), ("reviewer", 404), ("gateway", 404), ("admin", 200),
-])
-def test_organization_is_visible_to_its_members_and_admins_only(request, api, dev_a, persona, status):
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("dev_a", 200),
+        ("dev_b", 404),
+        ("reviewer", 404),
+        ("gateway", 404),
+        ("admin", 200),
+    ],
+)
+def test_organization_is_visible_to_its_members_and_admins_only(
+    request, api, dev_a, persona, status
+):
     user = request.getfixturevalue(persona)
     response = api(user).get(f"/api/v1/organizations/{org_of(dev_a).pk}/")
     assert response.status_code == status
@@ -38,26 +47,45 @@ def test_an_unknown_organization_is_a_404_like_someone_elses(api, dev_a):
     assert api(dev_a).get("/api/v1/organizations/999999/").status_code == 404
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("dev_a", 403), ("dev_b", 403), ("reviewer", 403), ("gateway", 403), ("admin", 200),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("dev_a", 403),
+        ("dev_b", 403),
+        ("reviewer", 403),
+        ("gateway", 403),
+        ("admin", 200),
+    ],
+)
 def test_only_administrators_read_the_audit_log(request, api, persona, status):
     user = request.getfixturevalue(persona)
     assert api(user).get("/api/v1/audit-events/").status_code == status
     assert api(user).get("/api/v1/audit-events/verify/").status_code == status
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("dev_a", 403), ("reviewer", 403), ("gateway", 403), ("admin", 200),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("dev_a", 403),
+        ("reviewer", 403),
+        ("gateway", 403),
+        ("admin", 200),
+    ],
+)
 def test_only_administrators_open_the_audit_page(request, client, persona, status):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/audit/").status_code == status
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("dev_a", 403), ("gateway", 403), ("reviewer", 200), ("admin", 200),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("dev_a", 403),
+        ("gateway", 403),
+        ("reviewer", 200),
+        ("admin", 200),
+    ],
+)
 def test_review_queue_page_is_for_reviewers(request, client, persona, status):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/reviews/").status_code == status
@@ -84,8 +112,10 @@ def test_role_change_is_audited_and_makes_admins_staff(dev_a, admin):
     dev_a.refresh_from_db()
     assert dev_a.is_staff
     event = AuditEvent.objects.get(action="account.role_changed")
-    assert event.actor == admin and event.data == {"before": {"role": "developer"},
-                                                  "after": {"role": "admin"}}
+    assert event.actor == admin and event.data == {
+        "before": {"role": "developer"},
+        "after": {"role": "admin"},
+    }
     services.role_set(actor=admin, user=dev_a, role="reviewer")
     dev_a.refresh_from_db()
     assert not dev_a.is_staff
@@ -94,13 +124,24 @@ def test_role_change_is_audited_and_makes_admins_staff(dev_a, admin):
 def test_specialty_change_is_audited_with_before_and_after(reviewer, admin):
     services.specialties_set(actor=admin, user=reviewer, specialties=["legal", "medical-health"])
     event = AuditEvent.objects.get(action="reviewer.specialties_changed")
-    assert event.data == {"before": {"specialties": ["medical-health"]},
-                          "after": {"specialties": ["legal", "medical-health"]}}
+    assert event.data == {
+        "before": {"specialties": ["medical-health"]},
+        "after": {"specialties": ["legal", "medical-health"]},
+    }
 
 
 def test_create_user_command_makes_a_ready_developer(capsys):
-    call_command("create_user", "--email", "Dev@Example.com", "--password", "pw-long-enough-1",
-                 "--role", "developer", "--organization", "Acme")
+    call_command(
+        "create_user",
+        "--email",
+        "Dev@Example.com",
+        "--password",
+        "pw-long-enough-1",
+        "--role",
+        "developer",
+        "--organization",
+        "Acme",
+    )
     user = User.objects.get(email="dev@example.com")
     assert user.check_password("pw-long-enough-1") and user.is_active
     assert missing_steps(user) == []
@@ -109,14 +150,27 @@ def test_create_user_command_makes_a_ready_developer(capsys):
 
 
 def test_create_user_command_gives_reviewers_specialties():
-    call_command("create_user", "--email", "r@example.com", "--password", "pw-long-enough-1",
-                 "--role", "reviewer", "--specialties", "medical-health,legal")
+    call_command(
+        "create_user",
+        "--email",
+        "r@example.com",
+        "--password",
+        "pw-long-enough-1",
+        "--role",
+        "reviewer",
+        "--specialties",
+        "medical-health,legal",
+    )
     assert User.objects.get(email="r@example.com").specialties == ["legal", "medical-health"]
 
 
-@pytest.mark.parametrize("args", [
-    ["--role", "wizard"], ["--role", "reviewer", "--specialties", "Not A Slug"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--role", "wizard"],
+        ["--role", "reviewer", "--specialties", "Not A Slug"],
+    ],
+)
 def test_create_user_command_refuses_bad_input(args):
     with pytest.raises((CommandError, SystemExit)):
         call_command("create_user", "--email", "x@example.com", "--password", "p", *args)

@@ -9,7 +9,11 @@ from audit.models import AuditEvent
 
 SIGNUP_URL = "/api/v1/signup/"
 pytestmark = pytest.mark.django_db
-GOOD = {"email": "New.Dev@Example.com", "password": "a-long-passphrase-9", "organization": "Initech"}
+GOOD = {
+    "email": "New.Dev@Example.com",
+    "password": "a-long-passphrase-9",
+    "organization": "Initech",
+}
 
 
 def test_signup_creates_an_unverified_developer_and_mails_a_verification_link(api, mailoutbox):
@@ -28,8 +32,15 @@ def test_signup_creates_an_unverified_developer_and_mails_a_verification_link(ap
 
 def test_new_developer_can_sign_in_and_is_told_what_is_missing(api):
     api().post(SIGNUP_URL, GOOD, format="json")
-    token = api().post("/api/v1/auth/token/", {"email": GOOD["email"], "password": GOOD["password"]},
-                       format="json").json()["token"]
+    token = (
+        api()
+        .post(
+            "/api/v1/auth/token/",
+            {"email": GOOD["email"], "password": GOOD["password"]},
+            format="json",
+        )
+        .json()["token"]
+    )
     me = api().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").json()
     assert me["missing"] == [VERIFY_EMAIL, ACCEPT_GUIDELINES]
 
@@ -52,10 +63,17 @@ def test_signup_never_joins_an_existing_organization_by_name(api, dev_a):
     assert Organization.objects.filter(name="Org A").count() == 2
 
 
-@pytest.mark.parametrize("field, value", [
-    ("email", "not-an-address"), ("email", ""), ("password", "short"),
-    ("password", "12345678901"), ("organization", ""), ("organization", "x" * 121),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("email", "not-an-address"),
+        ("email", ""),
+        ("password", "short"),
+        ("password", "12345678901"),
+        ("organization", ""),
+        ("organization", "x" * 121),
+    ],
+)
 def test_bad_signup_input_is_a_400_naming_the_field(api, field, value):
     response = api().post(SIGNUP_URL, {**GOOD, field: value}, format="json")
     assert response.status_code == 400
@@ -64,24 +82,40 @@ def test_bad_signup_input_is_a_400_naming_the_field(api, field, value):
 
 
 def test_signup_is_throttled_per_address(api, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "signup_email": "2/hour"}}
-    codes = [api().post(SIGNUP_URL, GOOD, format="json", REMOTE_ADDR=f"192.0.2.{i}").status_code
-             for i in range(3)]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "signup_email": "2/hour",
+        },
+    }
+    codes = [
+        api().post(SIGNUP_URL, GOOD, format="json", REMOTE_ADDR=f"192.0.2.{i}").status_code
+        for i in range(3)
+    ]
     assert codes == [201, 201, 429]
 
 
 def test_signup_is_throttled_per_ip(api, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "signup_ip": "2/hour"}}
-    codes = [api().post(SIGNUP_URL, {**GOOD, "email": f"dev{i}@example.com"}, format="json").status_code
-             for i in range(3)]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "signup_ip": "2/hour",
+        },
+    }
+    codes = [
+        api().post(SIGNUP_URL, {**GOOD, "email": f"dev{i}@example.com"}, format="json").status_code
+        for i in range(3)
+    ]
     assert codes == [201, 201, 429]
 
 
 def test_signup_page_creates_the_account_with_its_organization(client, mailoutbox):
-    response = client.post("/accounts/signup/", {"email": "page@example.com", "organization": "Hooli",
-                                                 "password1": "a-long-passphrase-9"})
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "page@example.com", "organization": "Hooli", "password1": "a-long-passphrase-9"},
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"  # "verify your address" page
     user = User.objects.get(email="page@example.com")
@@ -90,8 +124,11 @@ def test_signup_page_creates_the_account_with_its_organization(client, mailoutbo
 
 
 def test_signup_page_with_a_known_address_looks_like_success(client, dev_a, mailoutbox):
-    response = client.post("/accounts/signup/", {"email": dev_a.email, "organization": "Hooli",
-                                                 "password1": "a-long-passphrase-9"}, follow=True)
+    response = client.post(
+        "/accounts/signup/",
+        {"email": dev_a.email, "organization": "Hooli", "password1": "a-long-passphrase-9"},
+        follow=True,
+    )
     assert "Verify Your Email Address" in response.content.decode()
     assert [m.to for m in mailoutbox] == [[dev_a.email]]
     assert User.objects.filter(email=dev_a.email).count() == 1

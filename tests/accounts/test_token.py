@@ -23,22 +23,28 @@ def test_token_signs_in_and_is_stored_only_as_a_digest(api, dev_a):
 
 
 def test_email_is_matched_case_insensitively(api, dev_a):
-    response = api().post(TOKEN_URL, {"email": dev_a.email.upper(), "password": PASSWORD},
-                          format="json")
+    response = api().post(
+        TOKEN_URL, {"email": dev_a.email.upper(), "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("body", [
-    {"email": "nobody@nowhere.example", "password": PASSWORD},   # unknown address
-    {"email": "alice@org-a.example", "password": "wrong-password"},  # known, wrong password
-    {"email": "alice@org-a.example"},                          # missing password
-    {"email": "not-an-email", "password": PASSWORD},            # malformed address
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "nobody@nowhere.example", "password": PASSWORD},  # unknown address
+        {"email": "alice@org-a.example", "password": "wrong-password"},  # known, wrong password
+        {"email": "alice@org-a.example"},  # missing password
+        {"email": "not-an-email", "password": PASSWORD},  # malformed address
+    ],
+)
 def test_token_endpoint_gives_one_answer_for_every_bad_credential(api, dev_a, body):
     response = api().post(TOKEN_URL, body, format="json")
     assert response.status_code == 400
-    assert response.json() == {"detail": "Unable to sign in with the email and password given.",
-                               "code": "invalid_credentials"}
+    assert response.json() == {
+        "detail": "Unable to sign in with the email and password given.",
+        "code": "invalid_credentials",
+    }
 
 
 def test_inactive_account_gets_the_same_answer(api, dev_a):
@@ -57,22 +63,31 @@ def test_expired_token_is_refused(api, dev_a):
 
 def test_repeated_failures_lock_out_that_address_from_that_network_only(api, dev_a):
     wrong = {"email": dev_a.email, "password": "wrong-password"}
-    codes = [api().post(TOKEN_URL, wrong, format="json", REMOTE_ADDR="203.0.113.7").status_code
-             for _ in range(5)]
+    codes = [
+        api().post(TOKEN_URL, wrong, format="json", REMOTE_ADDR="203.0.113.7").status_code
+        for _ in range(5)
+    ]
     assert codes == [400, 400, 400, 400, 429]  # the fifth failure locks the pair
     right = {"email": dev_a.email, "password": PASSWORD}
     locked = api().post(TOKEN_URL, right, format="json", REMOTE_ADDR="203.0.113.7")
     assert locked.status_code == 429 and locked.json()["code"] == "locked_out"
     # The real user, elsewhere, is not locked out by an attacker's guesses.
-    assert api().post(TOKEN_URL, right, format="json", REMOTE_ADDR="198.51.100.2").status_code == 200
+    assert (
+        api().post(TOKEN_URL, right, format="json", REMOTE_ADDR="198.51.100.2").status_code == 200
+    )
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert actions.count("account.login_failed") >= 5
     assert "account.locked_out" in actions
 
 
 def test_token_endpoint_is_throttled_per_ip(api, dev_a, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token_ip": "3/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "token_ip": "3/min",
+        },
+    }
     body = {"email": dev_a.email, "password": PASSWORD}
     codes = [api().post(TOKEN_URL, body, format="json").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]

@@ -16,9 +16,12 @@ URL = "/api/v1/applications/"
 BENIGN = {
     "title": "Support reply drafts",
     "description": "Our support agents get a suggested reply to customer emails about shipping "
-                   "and invoices; an agent edits and sends every reply themselves.",
-    "domains": [], "audience": "internal", "models": ["chat-small"],
-    "endpoints": ["/v1/chat/completions"], "expected_requests_per_minute": 60,
+    "and invoices; an agent edits and sends every reply themselves.",
+    "domains": [],
+    "audience": "internal",
+    "models": ["chat-small"],
+    "endpoints": ["/v1/chat/completions"],
+    "expected_requests_per_minute": 60,
     "expected_monthly_tokens": 5_000_000,
     "mitigations": ["A person reviews outputs before they reach end users."],
 }
@@ -27,10 +30,12 @@ BENIGN = {
 @pytest.fixture
 def submit_now(django_capture_on_commit_callbacks):
     """Submits and runs what the commit enqueues (screening, eagerly in tests)."""
+
     def submit(client, application_id):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(f"{URL}{application_id}/submit/")
         return response
+
     return submit
 
 
@@ -53,8 +58,9 @@ def test_a_developer_creates_a_draft(api, dev_a):
     assert body["models"] == ["chat-small"] and body["grant"] is None
     application = Application.objects.get(pk=body["id"])
     assert application.organization.name == "Org A" and application.created_by == dev_a
-    assert AuditEvent.objects.filter(action="application.created",
-                                     target_id=str(application.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="application.created", target_id=str(application.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "admin", "gateway"])
@@ -63,14 +69,27 @@ def test_only_developers_create_applications(request, api, persona):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("field, value", [
-    ("title", ""), ("title", "x" * 201), ("description", "too short"),
-    ("description", "x" * 10_001), ("domains", ["not-a-domain"]), ("domains", "medical-health"),
-    ("audience", "aliens"), ("models", []), ("models", ["gpt-unknown"]),
-    ("endpoints", ["/v1/rm-rf"]), ("expected_requests_per_minute", -1),
-    ("expected_requests_per_minute", "many"), ("expected_monthly_tokens", 10**14),
-    ("mitigations", ["x" * 501]), ("mitigations", ["m"] * 21), ("colour", "blue"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", ""),
+        ("title", "x" * 201),
+        ("description", "too short"),
+        ("description", "x" * 10_001),
+        ("domains", ["not-a-domain"]),
+        ("domains", "medical-health"),
+        ("audience", "aliens"),
+        ("models", []),
+        ("models", ["gpt-unknown"]),
+        ("endpoints", ["/v1/rm-rf"]),
+        ("expected_requests_per_minute", -1),
+        ("expected_requests_per_minute", "many"),
+        ("expected_monthly_tokens", 10**14),
+        ("mitigations", ["x" * 501]),
+        ("mitigations", ["m"] * 21),
+        ("colour", "blue"),
+    ],
+)
 def test_bad_input_is_a_400_naming_the_field(api, dev_a, field, value):
     response = api(dev_a).post(URL, {**BENIGN, field: value}, format="json")
     assert response.status_code == 400
@@ -87,8 +106,10 @@ def test_other_organizations_get_404_for_everything(api, dev_a, dev_b, submit_no
     application_id = create(api(dev_a))["id"]
     outsider = api(dev_b)
     assert outsider.get(f"{URL}{application_id}/").status_code == 404
-    assert outsider.patch(f"{URL}{application_id}/", {"title": "Mine now"},
-                          format="json").status_code == 404
+    assert (
+        outsider.patch(f"{URL}{application_id}/", {"title": "Mine now"}, format="json").status_code
+        == 404
+    )
     assert submit_now(outsider, application_id).status_code == 404
     assert outsider.post(f"{URL}{application_id}/withdraw/").status_code == 404
     assert outsider.get(URL).json()["count"] == 0
@@ -96,7 +117,8 @@ def test_other_organizations_get_404_for_everything(api, dev_a, dev_b, submit_no
 
 
 def test_reviewers_see_submitted_applications_but_cannot_act_as_the_applicant(
-        api, dev_a, reviewer, submit_now):
+    api, dev_a, reviewer, submit_now
+):
     application_id = create(api(dev_a))["id"]
     assert api(reviewer).get(f"{URL}{application_id}/").status_code == 404  # a draft is private
     submit_now(api(dev_a), application_id)
@@ -107,8 +129,9 @@ def test_reviewers_see_submitted_applications_but_cannot_act_as_the_applicant(
 def test_edit_only_while_draft_or_changes_requested(api, dev_a, submit_now):
     client = api(dev_a)
     application_id = create(client)["id"]
-    response = client.patch(f"{URL}{application_id}/", {"expected_requests_per_minute": 90},
-                            format="json")
+    response = client.patch(
+        f"{URL}{application_id}/", {"expected_requests_per_minute": 90}, format="json"
+    )
     assert response.status_code == 200 and response.json()["expected_requests_per_minute"] == 90
     event = AuditEvent.objects.get(action="application.updated")
     assert event.data["before"] == {"expected_requests_per_minute": 60}
@@ -128,8 +151,9 @@ def test_submit_screens_and_routes_a_benign_use_case_to_standard(api, dev_a, sub
     route = body["route"]
     assert route["name"] == "standard" and route["required_approvals"] == 1
     assert route["sla_due_at"]
-    actions = list(AuditEvent.objects.filter(target_type="application")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(target_type="application").values_list("action", flat=True)
+    )
     assert actions == ["application.created", "application.submitted", "application.screened"]
 
 
@@ -146,19 +170,22 @@ def test_declared_prohibited_domain_is_rejected_with_its_clause(api, dev_a, subm
 
 def test_text_suggesting_a_prohibited_use_is_escalated_with_evidence(api, dev_a, submit_now):
     client = api(dev_a)
-    description = ("We generate hundreds of fake reviews for our clients' products and post "
-                   "them from many accounts so they rank higher.")
+    description = (
+        "We generate hundreds of fake reviews for our clients' products and post "
+        "them from many accounts so they rank higher."
+    )
     application_id = create(client, description=description)["id"]
     submit_now(client, application_id)
     body = client.get(f"{URL}{application_id}/").json()
     assert body["status"] == "in_review" and body["route"]["name"] == "policy_escalation"
     assert body["route"]["decided_by"] == "admins"
     match = next(m for m in body["screening"]["matches"] if m["domain"] == "astroturfing")
-    assert description[match["start"]:match["end"]] == match["text"]
+    assert description[match["start"] : match["end"]] == match["text"]
 
 
 def test_declared_extra_scrutiny_domain_needs_two_approvals_and_a_specialist(
-        api, dev_a, submit_now):
+    api, dev_a, submit_now
+):
     client = api(dev_a)
     application_id = create(client, domains=["medical-health"])["id"]
     submit_now(client, application_id)
@@ -168,8 +195,9 @@ def test_declared_extra_scrutiny_domain_needs_two_approvals_and_a_specialist(
 
 
 def test_submitting_needs_a_verified_address_and_accepted_guidelines(api, submit_now):
-    newcomer = accounts.developer_signup(email="n@example.com", password="a-long-passphrase-9",
-                                         organization_name="N")
+    newcomer = accounts.developer_signup(
+        email="n@example.com", password="a-long-passphrase-9", organization_name="N"
+    )
     client = api(newcomer)
     application_id = create(client)["id"]
     response = submit_now(client, application_id)
@@ -219,11 +247,12 @@ def test_resubmit_after_changes_requested_makes_revision_two(api, dev_a, submit_
     client.patch(f"{URL}{application_id}/", {"title": "Support reply drafts v2"}, format="json")
     assert submit_now(client, application_id).status_code == 202
     assert list(Revision.objects.values_list("number", "content__title")) == [
-        (1, "Support reply drafts"), (2, "Support reply drafts v2")]
+        (1, "Support reply drafts"),
+        (2, "Support reply drafts v2"),
+    ]
 
 
-def test_list_shows_my_organizations_applications_with_status_filter(api, dev_a, dev_b,
-                                                                      submit_now):
+def test_list_shows_my_organizations_applications_with_status_filter(api, dev_a, dev_b, submit_now):
     mine = api(dev_a)
     first = create(mine)["id"]
     create(mine, title="Second")
@@ -247,6 +276,7 @@ def test_sla_due_time_follows_the_route(api, dev_a, submit_now, settings):
 def test_the_list_costs_the_same_queries_for_one_application_or_many(api, dev_a, submit_now):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     client = api(dev_a)
     submit_now(client, create(client)["id"])
     with CaptureQueriesContext(connection) as one:

@@ -7,19 +7,42 @@ from approvals.default_policy import DOMAINS
 
 # policy-taxonomy.md, in its order.
 PROHIBITED = [
-    "child-sexual-exploitation", "weapons-cbrn", "violence-extremism", "hate-harassment",
-    "self-harm-promotion", "malware-intrusion", "spam", "fraud-scams", "astroturfing",
-    "disinformation", "election-political-ops", "impersonation-undisclosed-ai",
-    "protected-class-inference", "surveillance-biometric-id",
-    "social-scoring-predictive-policing", "emotion-inference-work-school",
-    "manipulation-of-vulnerable", "restricted-industries", "academic-dishonesty",
+    "child-sexual-exploitation",
+    "weapons-cbrn",
+    "violence-extremism",
+    "hate-harassment",
+    "self-harm-promotion",
+    "malware-intrusion",
+    "spam",
+    "fraud-scams",
+    "astroturfing",
+    "disinformation",
+    "election-political-ops",
+    "impersonation-undisclosed-ai",
+    "protected-class-inference",
+    "surveillance-biometric-id",
+    "social-scoring-predictive-policing",
+    "emotion-inference-work-school",
+    "manipulation-of-vulnerable",
+    "restricted-industries",
+    "academic-dishonesty",
     "unsupervised-consequential-decisions",
 ]
 EXTRA_SCRUTINY = [
-    "medical-health", "legal", "finance-credit", "insurance", "employment-housing",
-    "education-assessment", "journalism-auto-publish", "public-benefits-services",
-    "law-enforcement-justice-migration", "critical-infrastructure", "national-security",
-    "minors-facing", "consumer-chatbots-agents", "synthetic-likeness-voice",
+    "medical-health",
+    "legal",
+    "finance-credit",
+    "insurance",
+    "employment-housing",
+    "education-assessment",
+    "journalism-auto-publish",
+    "public-benefits-services",
+    "law-enforcement-justice-migration",
+    "critical-infrastructure",
+    "national-security",
+    "minors-facing",
+    "consumer-chatbots-agents",
+    "synthetic-likeness-voice",
 ]
 MODEL_FIELDS = {"slug", "name", "kind", "description", "typical_conditions", "rules"}
 
@@ -43,9 +66,13 @@ def test_every_domain_has_exactly_the_fields_the_domain_model_stores():
 def test_rules_survive_a_json_round_trip_and_compile_as_stored():
     stored = json.loads(json.dumps(DOMAINS))
     assert stored == DOMAINS
-    policy = s.compile_policy(1, [
-        s.DomainSpec(slug=d["slug"], name=d["name"], kind=d["kind"], rules=d["rules"])
-        for d in stored])
+    policy = s.compile_policy(
+        1,
+        [
+            s.DomainSpec(slug=d["slug"], name=d["name"], kind=d["kind"], rules=d["rules"])
+            for d in stored
+        ],
+    )
     assert sorted(policy.domains) == sorted(PROHIBITED + EXTRA_SCRUTINY)
 
 

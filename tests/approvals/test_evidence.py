@@ -9,7 +9,10 @@ def test_pieces_mark_exactly_the_matched_spans():
     text = "we post fake reviews daily"
     out = pieces(text, [m(8, 20, "astroturfing")], "description")
     assert [(p.text, p.domains) for p in out] == [
-        ("we post ", ()), ("fake reviews", ("astroturfing",)), (" daily", ())]
+        ("we post ", ()),
+        ("fake reviews", ("astroturfing",)),
+        (" daily", ()),
+    ]
     assert "".join(p.text for p in out) == text
 
 

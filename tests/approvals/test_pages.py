@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def application(dev_a):
-    return lifecycle.application_create(actor=dev_a, organization=dev_a.memberships.get().organization,
-                                        content=dict(BENIGN))
+    return lifecycle.application_create(
+        actor=dev_a, organization=dev_a.memberships.get().organization, content=dict(BENIGN)
+    )
 
 
 @pytest.mark.parametrize("path", ["", "edit/"])
@@ -21,10 +22,16 @@ def test_another_organizations_application_pages_are_404(client, dev_b, applicat
     assert Application.objects.get().status == "draft"
 
 
-def test_an_escalated_application_says_an_administrator_decides(client, dev_a, application,
-                                                                django_capture_on_commit_callbacks):
-    lifecycle.application_update(actor=dev_a, application=application, changes={
-        "description": "We write fake reviews for our clients and post them from many accounts."})
+def test_an_escalated_application_says_an_administrator_decides(
+    client, dev_a, application, django_capture_on_commit_callbacks
+):
+    lifecycle.application_update(
+        actor=dev_a,
+        application=application,
+        changes={
+            "description": "We write fake reviews for our clients and post them from many accounts."
+        },
+    )
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.application_submit(actor=dev_a, application=application)
     client.force_login(dev_a)
@@ -43,8 +50,10 @@ def test_the_form_keeps_input_and_names_errors(client, dev_a):
 
 
 def test_the_applicants_timeline_names_steps_and_hides_reviewers_and_claims(
-        client, dev_a, reviewer, application, django_capture_on_commit_callbacks):
+    client, dev_a, reviewer, application, django_capture_on_commit_callbacks
+):
     from reviews import claims, decisions
+
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.application_submit(actor=dev_a, application=application)
     application.refresh_from_db()

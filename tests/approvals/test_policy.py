@@ -33,9 +33,11 @@ def test_admins_draft_edit_and_publish_a_new_version(admin):
     policy.policy_publish(actor=admin, policy=draft)
     assert policy.current_policy().number == 2
     assert policy.current_policy().domains.get(slug="spam").description == "Edited in the draft"
-    assert list(AuditEvent.objects.filter(target_type="policy", actor=admin)
-                .values_list("action", flat=True)) \
-        == ["policy.draft_created", "policy.published"]
+    assert list(
+        AuditEvent.objects.filter(target_type="policy", actor=admin).values_list(
+            "action", flat=True
+        )
+    ) == ["policy.draft_created", "policy.published"]
     with pytest.raises(Conflict):
         policy.policy_publish(actor=admin, policy=draft)
 
@@ -50,8 +52,9 @@ def test_an_empty_draft_cannot_be_published(admin):
 def test_admin_site_publishes_a_draft(client, admin):
     client.force_login(admin)
     draft = policy.policy_draft_create(actor=admin)
-    response = client.post("/admin/approvals/policyversion/", {
-        "action": "publish", "_selected_action": [draft.pk]})
+    response = client.post(
+        "/admin/approvals/policyversion/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
     assert response.status_code == 302
     assert policy.current_policy() == draft
 

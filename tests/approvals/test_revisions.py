@@ -6,8 +6,11 @@ from approvals.revisions import diff
 
 def test_diff_names_only_changed_fields_with_word_changes_for_the_description():
     before = {"title": "A", "description": "drafts replies for agents", "models": ["chat-small"]}
-    after = {"title": "A", "description": "drafts replies for human agents",
-             "models": ["chat-small", "chat-large"]}
+    after = {
+        "title": "A",
+        "description": "drafts replies for human agents",
+        "models": ["chat-small", "chat-large"],
+    }
     changes = {c.field: c for c in diff(before, after)}
     assert set(changes) == {"description", "models"}
     assert changes["description"].text_diff == ["+ human"]
@@ -18,8 +21,12 @@ def test_diff_names_only_changed_fields_with_word_changes_for_the_description():
 def test_a_submitted_revision_never_changes(dev_a):
     from approvals.lifecycle import application_create, application_submit
     from tests.approvals.test_applications_api import BENIGN
-    application = application_create(actor=dev_a, organization=dev_a.memberships.get().organization,
-                                     content={k: v for k, v in BENIGN.items()})
+
+    application = application_create(
+        actor=dev_a,
+        organization=dev_a.memberships.get().organization,
+        content={k: v for k, v in BENIGN.items()},
+    )
     revision = application_submit(actor=dev_a, application=application)
     revision.content = {**revision.content, "title": "Rewritten history"}
     with pytest.raises(Immutable):

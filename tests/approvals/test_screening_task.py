@@ -27,7 +27,8 @@ def broker_down():
 
 
 def test_submit_succeeds_with_the_broker_down_and_the_sweep_screens_it(
-        api, dev_a, broker_down, django_capture_on_commit_callbacks, settings):
+    api, dev_a, broker_down, django_capture_on_commit_callbacks, settings
+):
     client = api(dev_a)
     application_id = client.post(URL, BENIGN, format="json").json()["id"]
     started = time.monotonic()
@@ -47,7 +48,9 @@ def test_submit_succeeds_with_the_broker_down_and_the_sweep_screens_it(
 def test_screening_twice_changes_nothing_the_second_time(api, dev_a):
     client = api(dev_a)
     application_id = client.post(URL, BENIGN, format="json").json()["id"]
-    lifecycle.application_submit(actor=dev_a, application=Application.objects.get(pk=application_id))
+    lifecycle.application_submit(
+        actor=dev_a, application=Application.objects.get(pk=application_id)
+    )
     tasks.screen_application(application_id)
     tasks.screen_application(application_id)  # a redelivered task
     assert Application.objects.get(pk=application_id).status == "in_review"
@@ -57,7 +60,9 @@ def test_screening_twice_changes_nothing_the_second_time(api, dev_a):
 def test_the_sweep_leaves_fresh_submissions_to_their_task(api, dev_a, settings):
     client = api(dev_a)
     application_id = client.post(URL, BENIGN, format="json").json()["id"]
-    lifecycle.application_submit(actor=dev_a, application=Application.objects.get(pk=application_id))
+    lifecycle.application_submit(
+        actor=dev_a, application=Application.objects.get(pk=application_id)
+    )
     settings.APPROVALS_SWEEP_AFTER_SECONDS = 300
     assert tasks.sweep_submitted() == 0
     assert Application.objects.get(pk=application_id).status == "submitted"

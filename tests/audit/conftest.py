@@ -12,13 +12,21 @@ def write():
     """write(n, actor=None, action=..., target_type=..., target_id=..., data=...) -> events.
     target_id and data may be callables of the event's index."""
 
-    def write_events(n, actor=None, action="thing.happened", target_type="thing",
-                     target_id=None, data=None):
-        return [record(actor=actor, action=action, target_type=target_type,
-                       target_id=target_id(i) if callable(target_id) else
-                       (i if target_id is None else target_id),
-                       data=data(i) if callable(data) else (data or {"n": i}))
-                for i in range(n)]
+    def write_events(
+        n, actor=None, action="thing.happened", target_type="thing", target_id=None, data=None
+    ):
+        return [
+            record(
+                actor=actor,
+                action=action,
+                target_type=target_type,
+                target_id=target_id(i)
+                if callable(target_id)
+                else (i if target_id is None else target_id),
+                data=data(i) if callable(data) else (data or {"n": i}),
+            )
+            for i in range(n)
+        ]
 
     return write_events
 
@@ -48,4 +56,3 @@ def tamper():
 def staff_client(client, admin):
     client.force_login(admin)
     return client
-

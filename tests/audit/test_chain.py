@@ -19,8 +19,10 @@ def existing() -> int:
 
 
 def write(n, actor=None, action="thing.happened"):
-    return [record(actor=actor, action=action, target_type="thing", target_id=i, data={"n": i})
-            for i in range(n)]
+    return [
+        record(actor=actor, action=action, target_type="thing", target_id=i, data={"n": i})
+        for i in range(n)
+    ]
 
 
 def raw(sql, *params):
@@ -60,10 +62,13 @@ def test_the_model_refuses_to_change_or_remove_events():
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_auditevent SET action = 'forged'",
-    "DELETE FROM audit_auditevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET action = 'forged'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
 def test_postgres_refuses_update_and_delete(statement):
     write(2)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
@@ -116,11 +121,15 @@ def test_verification_notices_the_newest_events_removed():
 def test_verification_notices_a_relinked_forgery():
     """Rewriting an event and recomputing its own hash still breaks the next link."""
     from audit.chain import event_hash
+
     events = write(3)
     event = AuditEvent.objects.get(pk=events[1].id)
     event.action = "forged"
-    tamper("UPDATE audit_auditevent SET action = 'forged', hash = %s WHERE id = %s",
-           event_hash(event), event.id)
+    tamper(
+        "UPDATE audit_auditevent SET action = 'forged', hash = %s WHERE id = %s",
+        event_hash(event),
+        event.id,
+    )
     assert verify_chain().first_bad_id == events[2].id
 
 
@@ -147,8 +156,13 @@ def test_concurrent_writers_keep_one_unbroken_chain():
             start.wait()
             for i in range(per_writer):
                 with transaction.atomic():
-                    record(actor=None, action="parallel.write", target_type="writer",
-                           target_id=k, data={"i": i})
+                    record(
+                        actor=None,
+                        action="parallel.write",
+                        target_type="writer",
+                        target_id=k,
+                        data={"i": i},
+                    )
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -163,12 +177,17 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     report = verify_chain()
     assert report.ok and report.events_checked == before + writers * per_writer
     assert sorted(AuditEvent.objects.values_list("id", flat=True)) == list(
-        range(1, before + writers * per_writer + 1))
+        range(1, before + writers * per_writer + 1)
+    )
 
 
 def test_events_carry_the_request_id(api, dev_a):
-    api().post("/api/v1/auth/token/", {"email": dev_a.email, "password": "nope"}, format="json",
-               HTTP_X_REQUEST_ID="req-1234567890")
+    api().post(
+        "/api/v1/auth/token/",
+        {"email": dev_a.email, "password": "nope"},
+        format="json",
+        HTTP_X_REQUEST_ID="req-1234567890",
+    )
     assert AuditEvent.objects.get(action="account.login_failed").request_id == "req-1234567890"
 
 
@@ -182,8 +201,17 @@ def test_audit_api_filters(api, admin, dev_a):
     one = client.get("/api/v1/audit-events/", {"target_type": "thing", "target_id": "0"}).json()
     assert one["count"] == 2
     first = one["results"][0]
-    assert set(first) >= {"id", "at", "actor", "action", "target_type", "target_id", "data",
-                          "prev_hash", "hash"}
+    assert set(first) >= {
+        "id",
+        "at",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "data",
+        "prev_hash",
+        "hash",
+    }
     future = (timezone.now() + timedelta(minutes=1)).isoformat()
     assert client.get("/api/v1/audit-events/", {"since": future}).json()["count"] == 0
     assert client.get("/api/v1/audit-events/", {"until": future}).json()["count"] >= 3

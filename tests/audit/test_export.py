@@ -16,10 +16,20 @@ pytestmark = pytest.mark.django_db
 
 
 def expected_rows(**filters) -> list[dict]:
-    return [{"id": e.id, "at": e.at, "actor": e.actor_label, "action": e.action,
-             "target_type": e.target_type, "target_id": e.target_id, "data": e.data,
-             "prev_hash": e.prev_hash, "hash": e.hash}
-            for e in AuditEvent.objects.filter(**filters).order_by("id")]
+    return [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "target_type": e.target_type,
+            "target_id": e.target_id,
+            "data": e.data,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e in AuditEvent.objects.filter(**filters).order_by("id")
+    ]
 
 
 def body(response) -> str:
@@ -30,8 +40,15 @@ def body(response) -> str:
 def parse_csv(text: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
     assert tuple(reader.fieldnames) == COLUMNS
-    return [{**row, "id": int(row["id"]), "at": datetime.fromisoformat(row["at"]),
-             "data": json.loads(row["data"])} for row in reader]
+    return [
+        {
+            **row,
+            "id": int(row["id"]),
+            "at": datetime.fromisoformat(row["at"]),
+            "data": json.loads(row["data"]),
+        }
+        for row in reader
+    ]
 
 
 def parse_jsonl(text: str) -> list[dict]:
@@ -44,14 +61,15 @@ def parse_jsonl(text: str) -> list[dict]:
 def events(write, dev_a, monkeypatch):
     """Three kinds of event, with chunks small enough that each export takes several."""
     monkeypatch.setattr("audit.exports.CHUNK_SIZE", 4)
-    write(25, actor=dev_a, action="export.many", data=lambda i: {"i": i, "text": "é ü \n,\""})
+    write(25, actor=dev_a, action="export.many", data=lambda i: {"i": i, "text": 'é ü \n,"'})
     write(3, action="export.few", target_type="gadget")
     write(2, action="export.other")
 
 
 @pytest.mark.parametrize("fmt, parse", [("csv", parse_csv), ("jsonl", parse_jsonl)])
-@pytest.mark.parametrize("filters", [
-    {"action": "export.many"}, {"target_type": "gadget"}, {"q": "export.o"}, {}])
+@pytest.mark.parametrize(
+    "filters", [{"action": "export.many"}, {"target_type": "gadget"}, {"q": "export.o"}, {}]
+)
 def test_the_export_is_exactly_the_filtered_events(staff_client, events, fmt, parse, filters):
     expected = {**filters}
     if "q" in expected:
@@ -64,8 +82,9 @@ def test_the_export_is_exactly_the_filtered_events(staff_client, events, fmt, pa
 
 @pytest.mark.parametrize("fmt, media_type", [("csv", "text/csv"), ("jsonl", "application/jsonl")])
 def test_the_api_export_matches_too(api, admin, events, fmt, media_type):
-    response = api(admin).get("/api/v1/audit-events/export/",
-                              {"format": fmt, "action": "export.few"})
+    response = api(admin).get(
+        "/api/v1/audit-events/export/", {"format": fmt, "action": "export.few"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith(media_type)
     assert f'.{fmt}"' in response["Content-Disposition"]
@@ -74,13 +93,20 @@ def test_the_api_export_matches_too(api, admin, events, fmt, media_type):
 
 
 def test_exporting_is_recorded_before_the_file_goes_out(staff_client, admin, events):
-    response = staff_client.get("/audit/export/", {"format": "jsonl", "action": "export.few",
-                                                   "target_type": "gadget"})
+    response = staff_client.get(
+        "/audit/export/", {"format": "jsonl", "action": "export.few", "target_type": "gadget"}
+    )
     recorded = AuditEvent.objects.order_by("-id").first()
     assert (recorded.action, recorded.actor, recorded.target_type) == (
-        "audit.exported", admin, "audit_log")
-    assert recorded.data == {"format": "jsonl", "up_to_id": recorded.id - 1,
-                             "filters": {"action": "export.few", "target_type": "gadget"}}
+        "audit.exported",
+        admin,
+        "audit_log",
+    )
+    assert recorded.data == {
+        "format": "jsonl",
+        "up_to_id": recorded.id - 1,
+        "filters": {"action": "export.few", "target_type": "gadget"},
+    }
     body(response)  # streamed after the record
     assert AuditEvent.objects.filter(action="audit.exported").count() == 1
 
@@ -94,21 +120,33 @@ def test_events_appended_during_the_download_are_not_in_it(staff_client, events,
 
 
 def test_csv_cells_that_spreadsheets_would_run_are_defused(staff_client, write):
-    hostile = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    hostile = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
     for text in hostile:
         write(1, action="formula.test", target_id=text, data={"v": text})
     from audit.services import record
-    record(actor=None, actor_label="=cmd|' /C calc'!A0", action="formula.test",
-           target_type="thing", target_id="ok")
-    rows = parse_csv(body(staff_client.get("/audit/export/",
-                                           {"format": "csv", "action": "formula.test"})))
+
+    record(
+        actor=None,
+        actor_label="=cmd|' /C calc'!A0",
+        action="formula.test",
+        target_type="thing",
+        target_id="ok",
+    )
+    rows = parse_csv(
+        body(staff_client.get("/audit/export/", {"format": "csv", "action": "formula.test"}))
+    )
     assert [r["target_id"] for r in rows[:-1]] == ["'" + t for t in hostile]
     assert rows[-1]["actor"] == "'=cmd|' /C calc'!A0"
-    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-               for r in rows for cell in r.values() if isinstance(cell, str))
+    assert all(
+        not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+        for r in rows
+        for cell in r.values()
+        if isinstance(cell, str)
+    )
     # JSON Lines is the lossless one.
-    lines = parse_jsonl(body(staff_client.get("/audit/export/",
-                                              {"format": "jsonl", "action": "formula.test"})))
+    lines = parse_jsonl(
+        body(staff_client.get("/audit/export/", {"format": "jsonl", "action": "formula.test"}))
+    )
     assert [r["target_id"] for r in lines[:-1]] == hostile
 
 

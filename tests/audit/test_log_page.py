@@ -38,8 +38,9 @@ def walk(client, start: str, rel: str) -> list[list[int]]:
     return pages
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("dev_a", 403), ("reviewer", 403), ("gateway", 403), ("admin", 200)])
+@pytest.mark.parametrize(
+    "persona, status", [("dev_a", 403), ("reviewer", 403), ("gateway", 403), ("admin", 200)]
+)
 def test_only_administrators_open_the_page_and_its_export(request, client, persona, status):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/audit/").status_code == status
@@ -56,8 +57,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_older_and_newer_links_cover_every_event_once(staff_client, dev_a, write, filters):
     write(60, action="page.walk", actor=dev_a)
     write(45, action="page.other")
-    expected = list(AuditEvent.objects.filter(**filters).order_by("-id")
-                    .values_list("id", flat=True))
+    expected = list(
+        AuditEvent.objects.filter(**filters).order_by("-id").values_list("id", flat=True)
+    )
     query = "&".join(f"{k}={v}" for k, v in filters.items())
     down = walk(staff_client, f"/audit/?{query}", "next")
     assert [i for page in down for i in page] == expected
@@ -74,8 +76,9 @@ def test_pages_keep_the_filters_and_neither_count_nor_offset(staff_client, dev_a
         first = staff_client.get("/audit/", {"action": "page.filtered", "actor": dev_a.email})
     older = links(first)["next"]
     assert "action=page.filtered" in older and f"actor={dev_a.email}".replace("@", "%40") in older
-    sql = " ".join(q["sql"].upper() for q in queries.captured_queries
-                   if "AUDIT_AUDITEVENT" in q["sql"].upper())
+    sql = " ".join(
+        q["sql"].upper() for q in queries.captured_queries if "AUDIT_AUDITEVENT" in q["sql"].upper()
+    )
     assert "COUNT(" not in sql and "OFFSET" not in sql
     second = staff_client.get("/audit/" + older)
     assert set(shown_ids(second)).isdisjoint(shown_ids(first))
@@ -90,15 +93,18 @@ def test_a_new_event_does_not_shift_the_older_pages(staff_client, write):
     assert shown_ids(second) == [i - 50 for i in shown_ids(first)[:20]]
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("action", "filter.b", {"b1", "b2"}),
-    ("target_type", "gadget", {"b2", "c1"}),
-    ("target_id", "T-1", {"a1", "c1"}),
-    ("q", "needle", {"b1", "c1"}),
-    ("q", "NEEDLE", {"b1", "c1"}),
-    ("q", "g%d", set()),  # a % is a percent sign, not a wildcard
-    ("q", "100%", {"a1"}),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("action", "filter.b", {"b1", "b2"}),
+        ("target_type", "gadget", {"b2", "c1"}),
+        ("target_id", "T-1", {"a1", "c1"}),
+        ("q", "needle", {"b1", "c1"}),
+        ("q", "NEEDLE", {"b1", "c1"}),
+        ("q", "g%d", set()),  # a % is a percent sign, not a wildcard
+        ("q", "100%", {"a1"}),
+    ],
+)
 def test_each_filter_and_the_search(staff_client, write, field, value, expected):
     marks = {}
     for name, action, target_type, target_id, data in [
@@ -107,8 +113,15 @@ def test_each_filter_and_the_search(staff_client, write, field, value, expected)
         ("b2", "filter.b", "gadget", "T-3", {"note": "hay"}),
         ("c1", "filter.c", "gadget", "T-1", {"note": "needles"}),
     ]:
-        marks[write(1, action=action, target_type=target_type, target_id=target_id,
-                    data={**data, "mark": name})[0].id] = name
+        marks[
+            write(
+                1,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                data={**data, "mark": name},
+            )[0].id
+        ] = name
     response = staff_client.get("/audit/", {field: value})
     assert response.status_code == 200
     assert {marks[i] for i in shown_ids(response) if i in marks} == expected
@@ -145,12 +158,15 @@ def test_export_links_carry_the_current_filters(staff_client, write):
     write(1, action="link.test")
     page = staff_client.get("/audit/", {"action": "link.test", "q": "thing"}).content.decode()
     hrefs = {html.unescape(h) for h in re.findall(r'href="(/audit/export/[^"]+)"', page)}
-    assert hrefs == {"/audit/export/?format=csv&action=link.test&q=thing",
-                     "/audit/export/?format=jsonl&action=link.test&q=thing"}
+    assert hrefs == {
+        "/audit/export/?format=csv&action=link.test&q=thing",
+        "/audit/export/?format=jsonl&action=link.test&q=thing",
+    }
 
 
 def test_the_page_shows_the_last_verification_without_walking_the_chain(
-        staff_client, write, monkeypatch):
+    staff_client, write, monkeypatch
+):
     write(3)
     verification_run(trigger=ChainVerification.Trigger.SCHEDULE)
 
@@ -180,12 +196,14 @@ def test_the_page_shows_a_broken_chain(staff_client, write, tamper):
 def test_the_page_warns_when_verification_stopped_running(staff_client, write):
     run = verification_run(trigger=ChainVerification.Trigger.SCHEDULE)
     ChainVerification.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now() - timedelta(hours=3))
+        finished_at=timezone.now() - timedelta(hours=3)
+    )
     assert "is the Celery beat running?" in staff_client.get("/audit/").content.decode()
 
 
-def test_an_administrator_asks_for_a_verification_now(staff_client, admin, write,
-                                                      django_capture_on_commit_callbacks):
+def test_an_administrator_asks_for_a_verification_now(
+    staff_client, admin, write, django_capture_on_commit_callbacks
+):
     write(2)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post("/audit/verify/")
@@ -193,12 +211,16 @@ def test_an_administrator_asks_for_a_verification_now(staff_client, admin, write
     run = ChainVerification.objects.get()
     assert (run.trigger, run.kind, run.requested_by, run.ok) == ("admin", "full", admin, True)
     page = staff_client.get("/audit/").content.decode()
-    assert "Chain verified" in page and "administrator's request (ada@provider.example)" in html.unescape(page)
+    assert (
+        "Chain verified" in page
+        and "administrator's request (ada@provider.example)" in html.unescape(page)
+    )
 
 
 @pytest.mark.postgres
 def test_a_query_over_the_time_limit_asks_for_narrower_filters(
-        staff_client, api, admin, write, settings, monkeypatch):
+    staff_client, api, admin, write, settings, monkeypatch
+):
     write(1)
     settings.AUDIT_QUERY_TIME_LIMIT_SECONDS = 0.05
 

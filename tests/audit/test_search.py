@@ -10,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(term, among) -> set[int]:
-    return set(AuditEvent.objects.filter(Matches(term), id__in=among)
-               .values_list("id", flat=True))
+    return set(AuditEvent.objects.filter(Matches(term), id__in=among).values_list("id", flat=True))
 
 
 def test_search_finds_the_term_in_any_column_in_any_case(write, dev_a):
@@ -50,12 +49,15 @@ def test_postgres_serves_the_search_from_the_trigram_index(write):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("lookup, index", [
-    ({"actor_label__iexact": "a@b.example"}, "audit_event_actor_label_idx"),
-    ({"target_id": "42"}, "audit_event_target_id_idx"),
-    ({"target_type": "thing"}, "audit_event_type_id_idx"),
-    ({"action": "x.y"}, "audit_audit_action_0d36ec_idx"),
-])
+@pytest.mark.parametrize(
+    "lookup, index",
+    [
+        ({"actor_label__iexact": "a@b.example"}, "audit_event_actor_label_idx"),
+        ({"target_id": "42"}, "audit_event_target_id_idx"),
+        ({"target_type": "thing"}, "audit_event_type_id_idx"),
+        ({"action": "x.y"}, "audit_audit_action_0d36ec_idx"),
+    ],
+)
 def test_postgres_serves_each_filter_newest_first_from_an_index(lookup, index):
     query = AuditEvent.objects.filter(**lookup).order_by("-id")[:51]
     sql, params = query.query.sql_with_params()

@@ -22,16 +22,23 @@ Kind, Trigger = ChainVerification.Kind, ChainVerification.Trigger
 
 def age(run, hours):
     ChainVerification.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now() - timedelta(hours=hours))
+        finished_at=timezone.now() - timedelta(hours=hours)
+    )
 
 
 def test_the_hourly_task_records_a_full_run_first_then_incremental_ones(write):
     write(3)
-    assert verify_audit_chain() == {"ok": True, "events_checked": AuditEvent.objects.count(),
-                                    "first_bad_id": None}
+    assert verify_audit_chain() == {
+        "ok": True,
+        "events_checked": AuditEvent.objects.count(),
+        "first_bad_id": None,
+    }
     first = ChainVerification.objects.get()
-    assert (first.kind, first.trigger, first.last_id) == (Kind.FULL, Trigger.SCHEDULE,
-                                                          AuditEvent.objects.count())
+    assert (first.kind, first.trigger, first.last_id) == (
+        Kind.FULL,
+        Trigger.SCHEDULE,
+        AuditEvent.objects.count(),
+    )
     assert first.duration is not None and first.started_at <= first.finished_at
     write(4)
     assert verify_audit_chain()["events_checked"] == 4
@@ -45,8 +52,11 @@ def test_the_incremental_run_reads_only_the_new_events(write):
     write(2)
     with CaptureQueriesContext(connection) as queries:
         verify_audit_chain()
-    walked = [q["sql"] for q in queries.captured_queries
-              if 'FROM "audit_auditevent"' in q["sql"] and '"id" >' in q["sql"]]
+    walked = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "audit_auditevent"' in q["sql"] and '"id" >' in q["sql"]
+    ]
     assert walked and all(f'"id" > {AuditEvent.objects.count() - 2}' in sql for sql in walked)
 
 
@@ -100,20 +110,22 @@ def test_the_command_records_its_run_and_can_be_incremental(write, capsys):
     call_command("verify_audit_chain", "--incremental")
     assert "1 events checked (incremental" in capsys.readouterr().out
     assert list(ChainVerification.objects.order_by("pk").values_list("trigger", "kind")) == [
-        (Trigger.COMMAND, Kind.FULL), (Trigger.COMMAND, Kind.INCREMENTAL)]
+        (Trigger.COMMAND, Kind.FULL),
+        (Trigger.COMMAND, Kind.INCREMENTAL),
+    ]
 
 
 def test_the_api_verify_keeps_its_contract_and_is_recorded(api, admin, write):
     write(2)
     body = api(admin).get("/api/v1/audit-events/verify/").json()
-    assert body == {"ok": True, "events_checked": AuditEvent.objects.count(),
-                    "first_bad_id": None}
+    assert body == {"ok": True, "events_checked": AuditEvent.objects.count(), "first_bad_id": None}
     run = ChainVerification.objects.get()
     assert (run.trigger, run.kind, run.requested_by) == (Trigger.API, Kind.FULL, admin)
 
 
 def test_the_api_gives_the_last_verification_and_takes_a_request(
-        api, admin, write, django_capture_on_commit_callbacks):
+    api, admin, write, django_capture_on_commit_callbacks
+):
     client = api(admin)
     assert client.get("/api/v1/audit-events/verification/").status_code == 404
     write(1)
@@ -145,7 +157,8 @@ def test_a_request_the_broker_lost_is_run_by_the_hourly_task(admin, write, monke
     # Asked again while it waits: the same request.
     assert verification.verification_request(actor=admin).already_pending
     ChainVerification.objects.filter(pk=run.pk).update(
-        requested_at=timezone.now() - timedelta(minutes=10))
+        requested_at=timezone.now() - timedelta(minutes=10)
+    )
     verify_audit_chain()
     run.refresh_from_db()
     assert run.ok is True and run.trigger == Trigger.ADMIN
@@ -193,8 +206,8 @@ def test_verification_during_appends_sees_one_consistent_chain():
 def test_a_request_that_keeps_failing_does_not_stop_the_hourly_run(admin, write, monkeypatch):
     write(1)
     stuck = ChainVerification.objects.create(
-        trigger=Trigger.ADMIN, requested_by=admin,
-        requested_at=timezone.now() - timedelta(hours=1))
+        trigger=Trigger.ADMIN, requested_by=admin, requested_at=timezone.now() - timedelta(hours=1)
+    )
 
     def fails(*, verification_id):
         raise RuntimeError("worker died")

@@ -50,7 +50,9 @@ def browser():
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(
                 executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-                headless=True, args=CHROMIUM_ARGS)
+                headless=True,
+                args=CHROMIUM_ARGS,
+            )
             try:
                 yield chromium
             finally:
@@ -83,7 +85,8 @@ def guidelines_v1(transactional_db):
     from accounts.models import GuidelinesVersion
 
     version, _ = GuidelinesVersion.objects.get_or_create(
-        version=1, defaults={"text": GUIDELINES_V1.read_text()})
+        version=1, defaults={"text": GUIDELINES_V1.read_text()}
+    )
     return version
 
 
@@ -104,11 +107,15 @@ def sign_in(page, live_server):
     def sign_in_as(user) -> None:
         client = Client()
         client.force_login(user)
-        page.context.add_cookies([{
-            "name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": live_server.url,
-        }])
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
 
     return sign_in_as
 
@@ -124,8 +131,9 @@ def submit_login(page):
             page.goto("/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
-        with page.expect_response(lambda r: r.request.method == "POST"
-                                  and r.url.endswith("/accounts/login/")) as response:
+        with page.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith("/accounts/login/")
+        ) as response:
             page.get_by_role("button", name="Sign In").click()
         page.wait_for_load_state()
         return response.value
@@ -148,6 +156,7 @@ def verification_link(mailoutbox):
 
 
 # --- axe-core ----------------------------------------------------------------------------
+
 
 def _format_results(results: list[dict]) -> str:
     lines = []
@@ -184,11 +193,15 @@ def assert_accessible(page, _axe_source):
         }""")
         problems = []
         if results["violations"]:
-            problems.append(f"{len(results['violations'])} violation(s):\n"
-                            + _format_results(results["violations"]))
+            problems.append(
+                f"{len(results['violations'])} violation(s):\n"
+                + _format_results(results["violations"])
+            )
         if results["incomplete"]:
-            problems.append(f"{len(results['incomplete'])} result(s) that need review:\n"
-                            + _format_results(results["incomplete"]))
+            problems.append(
+                f"{len(results['incomplete'])} result(s) that need review:\n"
+                + _format_results(results["incomplete"])
+            )
         assert not problems, f"axe-core on {page.url}: " + "\n".join(problems)
 
     return check

@@ -33,14 +33,20 @@ def grants(make_account, default_policy):
     minute = (timezone.now() - timedelta(days=2)).replace(second=0, microsecond=0)
     for grant in made[:3]:
         UsageBucket.objects.create(grant=grant, minute=minute, requests=20, tokens=4_000)
-        UsageScope.objects.create(grant=grant, day=timezone.localdate(minute),
-                                  model_name="chat-small", endpoint="/v1/chat/completions",
-                                  requests=20, tokens=4_000)
+        UsageScope.objects.create(
+            grant=grant,
+            day=timezone.localdate(minute),
+            model_name="chat-small",
+            endpoint="/v1/chat/completions",
+            requests=20,
+            tokens=4_000,
+        )
     return made
 
 
 def test_admin_starts_a_campaign_reviewer_reduces_one_certifies_the_rest_remainder_suspends(
-        page, sign_in, assert_accessible, make_account, grants):
+    page, sign_in, assert_accessible, make_account, grants
+):
     from django.utils import timezone
     from playwright.sync_api import expect
 
@@ -93,17 +99,27 @@ def test_admin_starts_a_campaign_reviewer_reduces_one_certifies_the_rest_remaind
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text("2 grants certified")
-    statuses = {int(row.get_attribute("data-item")): row.get_attribute("data-status")
-                for row in page.locator("tr[data-item]").all()}
-    assert statuses == {items[first.pk]: "reduced", items[second.pk]: "certified",
-                        items[third.pk]: "certified", items[unused.pk]: "open"}
+    statuses = {
+        int(row.get_attribute("data-item")): row.get_attribute("data-status")
+        for row in page.locator("tr[data-item]").all()
+    }
+    assert statuses == {
+        items[first.pk]: "reduced",
+        items[second.pk]: "certified",
+        items[third.pk]: "certified",
+        items[unused.pk]: "open",
+    }
 
     # The due date comes: the grant still open is suspended.
     campaigns.campaign_close_due(now=campaign.due_at + timedelta(minutes=1))
     page.reload()
-    assert page.locator(f"tr[data-item='{items[unused.pk]}']").get_attribute(
-        "data-status") == "lapsed"
-    assert page.locator("[data-campaign-status]").get_attribute(
-        "data-campaign-status") == "closed"
+    assert (
+        page.locator(f"tr[data-item='{items[unused.pk]}']").get_attribute("data-status") == "lapsed"
+    )
+    assert page.locator("[data-campaign-status]").get_attribute("data-campaign-status") == "closed"
     assert {g.pk: g.status for g in Grant.objects.all()} == {
-        first.pk: "active", second.pk: "active", third.pk: "active", unused.pk: "suspended"}
+        first.pk: "active",
+        second.pk: "active",
+        third.pk: "active",
+        unused.pk: "suspended",
+    }

@@ -8,11 +8,14 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("path, heading", [
-    ("/", "Production access for language-model APIs"),
-    ("/accounts/signup/", "Sign Up"),
-    ("/accounts/login/", "Sign In"),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/", "Production access for language-model APIs"),
+        ("/accounts/signup/", "Sign Up"),
+        ("/accounts/login/", "Sign In"),
+    ],
+)
 def test_anonymous_pages(page, assert_accessible, path, heading):
     page.goto(path)
     page.get_by_role("heading", name=heading, level=1).wait_for()

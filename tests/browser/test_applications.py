@@ -7,8 +7,10 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MEDICAL = ("Our assistant reads a patient's symptoms and suggests a diagnosis and a treatment "
-           "plan, which a clinician checks before it is shared with the patient.")
+MEDICAL = (
+    "Our assistant reads a patient's symptoms and suggests a diagnosis and a treatment "
+    "plan, which a clinician checks before it is shared with the patient."
+)
 
 
 def fill_form(page, *, title, description, domain_label=None):
@@ -32,8 +34,9 @@ def developer(make_account, default_policy, sign_in):
     return user
 
 
-def test_developer_submits_and_sees_the_route_and_highlighted_evidence(page, developer,
-                                                                      assert_accessible):
+def test_developer_submits_and_sees_the_route_and_highlighted_evidence(
+    page, developer, assert_accessible
+):
     page.goto("/portal/applications/new/")
     page.get_by_role("heading", name="New application").wait_for()
     assert_accessible()
@@ -59,12 +62,16 @@ def test_developer_submits_and_sees_the_route_and_highlighted_evidence(page, dev
     assert_accessible()
 
 
-def test_a_declared_prohibited_domain_shows_the_rejection_and_its_clause(page, developer,
-                                                                         assert_accessible):
+def test_a_declared_prohibited_domain_shows_the_rejection_and_its_clause(
+    page, developer, assert_accessible
+):
     page.goto("/portal/applications/new/")
-    fill_form(page, title="Review booster",
-              description="We help shops collect more testimonials from their happy customers.",
-              domain_label="Fake engagement (prohibited)")
+    fill_form(
+        page,
+        title="Review booster",
+        description="We help shops collect more testimonials from their happy customers.",
+        domain_label="Fake engagement (prohibited)",
+    )
     page.get_by_role("button", name="Save draft").click()
     page.get_by_role("button", name="Submit for review").click()
 

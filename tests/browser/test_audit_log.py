@@ -18,23 +18,38 @@ def events(make_account):
     from audit.services import record
 
     for i in range(60):
-        record(actor=None, actor_label="mallory@attacker.example", action="account.login_failed",
-               target_type="account", target_id=f"m-{i}", data={"attempt": i})
+        record(
+            actor=None,
+            actor_label="mallory@attacker.example",
+            action="account.login_failed",
+            target_type="account",
+            target_id=f"m-{i}",
+            data={"attempt": i},
+        )
     for i in range(5):
-        record(actor=None, action="grant.suspended", target_type="grant", target_id=i,
-               data={"reason": "anomaly" if i < 3 else "missed re-certification"})
+        record(
+            actor=None,
+            action="grant.suspended",
+            target_type="grant",
+            target_id=i,
+            data={"reason": "anomaly" if i < 3 else "missed re-certification"},
+        )
     return make_account("ada@provider.example", role="admin")
 
 
 def expected(**filters) -> list[dict]:
     from audit.models import AuditEvent
 
-    return list(AuditEvent.objects.filter(**filters).order_by("id").values(
-        "id", "actor_label", "action", "target_id"))
+    return list(
+        AuditEvent.objects.filter(**filters)
+        .order_by("id")
+        .values("id", "actor_label", "action", "target_id")
+    )
 
 
 def test_admin_filters_the_log_pages_through_it_and_downloads_the_export(
-        page, sign_in, assert_accessible, events):
+    page, sign_in, assert_accessible, events
+):
     sign_in(events)
     page.goto("/audit/")
     page.get_by_role("heading", name="Audit log").wait_for()
@@ -61,15 +76,15 @@ def test_admin_filters_the_log_pages_through_it_and_downloads_the_export(
     page.wait_for_url("**after=*")
     assert rows.count() == 50
 
-    want = expected(actor_label__iexact="mallory@attacker.example",
-                    action="account.login_failed")
+    want = expected(actor_label__iexact="mallory@attacker.example", action="account.login_failed")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
     with open(download.value.path(), newline="", encoding="utf-8") as f:
         got = list(csv.DictReader(f))
     assert [(int(r["id"]), r["actor"], r["action"], r["target_id"]) for r in got] == [
-        (e["id"], e["actor_label"], e["action"], e["target_id"]) for e in want]
+        (e["id"], e["actor_label"], e["action"], e["target_id"]) for e in want
+    ]
 
     with page.expect_download() as download:
         page.get_by_role("link", name="JSON Lines").click()
@@ -78,14 +93,18 @@ def test_admin_filters_the_log_pages_through_it_and_downloads_the_export(
     assert [row["id"] for row in lines] == [e["id"] for e in want]
 
     from audit.models import AuditEvent
+
     exports = AuditEvent.objects.filter(action="audit.exported").order_by("id")
     assert [e.data["format"] for e in exports] == ["csv", "jsonl"]
-    assert exports[0].data["filters"] == {"actor": "MALLORY@attacker.example",
-                                          "action": "account.login_failed"}
+    assert exports[0].data["filters"] == {
+        "actor": "MALLORY@attacker.example",
+        "action": "account.login_failed",
+    }
 
 
 def test_admin_searches_sees_a_refused_filter_and_verifies_the_chain(
-        page, sign_in, assert_accessible, events):
+    page, sign_in, assert_accessible, events
+):
     sign_in(events)
     page.goto("/audit/")
     page.get_by_label("Search").fill("an")

@@ -94,7 +94,8 @@ def assert_tab_walks_every_control_in_order(page) -> None:
     expected = [str(i) for i in range(len(controls))] + [None]
     assert forward == expected, (
         f"Tab order on {page.url} was {forward}, expected {expected}; controls:\n"
-        + "\n".join(f"  {i}: {c}" for i, c in enumerate(controls)))
+        + "\n".join(f"  {i}: {c}" for i, c in enumerate(controls))
+    )
 
     page.focus(f"[data-tab-stop='{len(controls) - 1}']")
     backward = []
@@ -102,7 +103,8 @@ def assert_tab_walks_every_control_in_order(page) -> None:
         page.keyboard.press("Shift+Tab")
         backward.append(page.evaluate(stop))
     assert backward == [str(i) for i in reversed(range(len(controls) - 1))], (
-        f"Shift+Tab order on {page.url} was {backward}")
+        f"Shift+Tab order on {page.url} was {backward}"
+    )
 
 
 def test_no_keyboard_trap_on_signup(page):

@@ -35,13 +35,15 @@ def grant(developer, make_account):
     grant = application.grant
     now = timezone.now().replace(second=0, microsecond=0)
     for days_ago, requests, tokens in ((0, 12, 3_400), (2, 30, 9_000), (9, 4, 800)):
-        UsageBucket.objects.create(grant=grant, minute=now - timedelta(days=days_ago),
-                                   requests=requests, tokens=tokens)
+        UsageBucket.objects.create(
+            grant=grant, minute=now - timedelta(days=days_ago), requests=requests, tokens=tokens
+        )
     return grant
 
 
 def test_developer_mints_a_key_sees_it_once_then_only_its_prefix_and_revokes_it(
-        page, sign_in, assert_accessible, developer, grant):
+    page, sign_in, assert_accessible, developer, grant
+):
     from playwright.sync_api import Error as PlaywrightError
 
     from approvals.verify import key_verify
@@ -67,13 +69,16 @@ def test_developer_mints_a_key_sees_it_once_then_only_its_prefix_and_revokes_it(
     assert secret in page.content()
     # Selectable from the keyboard: Tab reaches the field and selects the whole key.
     tab_to(page, "#new-key")
-    assert page.evaluate("() => [document.activeElement.selectionStart, "
-                         "document.activeElement.selectionEnd]") == [0, len(secret)]
+    assert page.evaluate(
+        "() => [document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+    ) == [0, len(secret)]
     page.get_by_role("button", name="Copy key").click()
     page.get_by_role("status").filter(has_text="Copied").wait_for()
     assert_accessible()
-    assert key_verify(key=secret, model="chat-small", endpoint="/v1/chat/completions",
-                      tokens=1).code == "VALID"
+    assert (
+        key_verify(key=secret, model="chat-small", endpoint="/v1/chat/completions", tokens=1).code
+        == "VALID"
+    )
 
     prefix, random_part = secret.rsplit("_", 1)
     page.get_by_role("link", name="back to the grant").click()
@@ -100,5 +105,7 @@ def test_developer_mints_a_key_sees_it_once_then_only_its_prefix_and_revokes_it(
     page.get_by_role("status").filter(has_text="is revoked").wait_for()
     assert page.locator("tr[data-key-status=revoked]").count() == 1
     assert random_part not in page.content()
-    assert key_verify(key=secret, model="chat-small", endpoint="/v1/chat/completions",
-                      tokens=1).code == "REVOKED"
+    assert (
+        key_verify(key=secret, model="chat-small", endpoint="/v1/chat/completions", tokens=1).code
+        == "REVOKED"
+    )

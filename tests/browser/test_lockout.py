@@ -15,7 +15,8 @@ WRONG = "The email address and/or password you specified are not correct."
 
 
 def test_wrong_passwords_lock_the_account_out_then_the_right_one_is_refused(
-        page, make_account, submit_login, assert_accessible):
+    page, make_account, submit_login, assert_accessible
+):
     user = make_account("lock.me@example.com", organization="Acme")
     other = make_account("colleague@example.com", organization="Acme")
     limit = settings.AXES_FAILURE_LIMIT

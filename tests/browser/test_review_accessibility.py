@@ -16,17 +16,25 @@ def test_reviewer_pages(page, make_account, default_policy, sign_in, assert_acce
 
     developer = make_account("dora@clinic.example", organization="Dora Clinic")
     other = make_account("rob@provider.example", role="reviewer")
-    reviewer = make_account("sam@provider.example", role="reviewer",
-                            specialties=["medical-health"])
+    reviewer = make_account("sam@provider.example", role="reviewer", specialties=["medical-health"])
     submitted(developer, title="Earlier tool")
     application = submitted(developer, title="Symptom questions", description=MEDICAL)
     # A second revision, so that the page shows a diff and an earlier decision.
     claims.claim(reviewer=other, application=application)
-    decisions.decide(reviewer=other, application=application, decision="request_changes",
-                     rationale="Say who sees the questions.")
-    lifecycle.application_update(actor=developer, application=application, changes={
-        "description": MEDICAL + " Only the clinician sees them.",
-        "mitigations": ["Only our own staff use the system."]})
+    decisions.decide(
+        reviewer=other,
+        application=application,
+        decision="request_changes",
+        rationale="Say who sees the questions.",
+    )
+    lifecycle.application_update(
+        actor=developer,
+        application=application,
+        changes={
+            "description": MEDICAL + " Only the clinician sees them.",
+            "mitigations": ["Only our own staff use the system."],
+        },
+    )
     lifecycle.application_submit(actor=developer, application=application)
     lifecycle.application_screen(application_id=application.pk)
     comments.comment_add(author=developer, application=application, body="Updated.")

@@ -11,8 +11,10 @@ from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MEDICAL = ("Our assistant reads a patient's symptoms and suggests questions a clinician may "
-           "ask at the next visit; the clinician decides what to ask.")
+MEDICAL = (
+    "Our assistant reads a patient's symptoms and suggests questions a clinician may "
+    "ask at the next visit; the clinician decides what to ask."
+)
 
 
 def submitted(developer, **changes):
@@ -21,8 +23,10 @@ def submitted(developer, **changes):
     from tests.approvals.test_applications_api import BENIGN
 
     application = lifecycle.application_create(
-        actor=developer, organization=developer.memberships.get().organization,
-        content={**BENIGN, **changes})
+        actor=developer,
+        organization=developer.memberships.get().organization,
+        content={**BENIGN, **changes},
+    )
     lifecycle.application_submit(actor=developer, application=application)
     application = lifecycle.application_screen(application_id=application.pk)
     assert application.status == "in_review"
@@ -46,7 +50,8 @@ def approve(page, **limits):
 
 
 def test_reviewer_filters_the_queue_takes_the_next_item_and_approves_with_a_narrower_limit(
-        page, developer, make_account, submit_login):
+    page, developer, make_account, submit_login
+):
     from approvals.models import Grant
 
     standard = submitted(developer)
@@ -79,15 +84,18 @@ def test_reviewer_filters_the_queue_takes_the_next_item_and_approves_with_a_narr
 
 
 def test_extra_scrutiny_needs_a_specialist_and_the_developer_sees_reviewer_and_the_grant(
-        page, developer, make_account, sign_in, assert_accessible):
+    page, developer, make_account, sign_in, assert_accessible
+):
     from reviews import comments
 
     application = submitted(developer, title="Symptom questions", domains=["medical-health"])
     standard = make_account("rex@provider.example", role="reviewer")
-    specialist = make_account("sam@provider.example", role="reviewer",
-                              specialties=["medical-health"])
-    comments.comment_add(author=specialist, application=application,
-                         body="Who sees the suggested questions?")
+    specialist = make_account(
+        "sam@provider.example", role="reviewer", specialties=["medical-health"]
+    )
+    comments.comment_add(
+        author=specialist, application=application, body="Who sees the suggested questions?"
+    )
 
     sign_in(standard)
     page.goto(review_url(application))
@@ -96,8 +104,10 @@ def test_extra_scrutiny_needs_a_specialist_and_the_developer_sees_reviewer_and_t
     approve(page)
     page.get_by_text("You decided revision 1: approve.").wait_for()
     assert page.locator("[data-approvals]").inner_text() == "1 of 2"
-    assert "one must come from a specialist in medical-health" in page.locator(
-        "#review-panel").inner_text()
+    assert (
+        "one must come from a specialist in medical-health"
+        in page.locator("#review-panel").inner_text()
+    )
 
     sign_in(specialist)
     page.goto("/reviews/")
@@ -141,7 +151,8 @@ def test_claim_and_decide_with_the_keyboard_alone(page, developer, make_account,
     # htmx settles the swapped panel a moment after the swap; keys pressed before that can
     # land in the old panel on a loaded machine.
     page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
 
     tab_to(page, "#decision-approve")
     page.keyboard.press("Space")

@@ -8,8 +8,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_signup_verify_accept_guidelines_ready(page, guidelines_v1, verification_link,
-                                               assert_accessible):
+def test_signup_verify_accept_guidelines_ready(
+    page, guidelines_v1, verification_link, assert_accessible
+):
     address = "ada.lovelace@example.com"
 
     page.goto("/accounts/signup/")
@@ -48,6 +49,5 @@ def test_signup_verify_accept_guidelines_ready(page, guidelines_v1, verification
     ready = page.locator("p[data-ready=true]")
     ready.wait_for()
     assert ready.inner_text() == "Your account is ready: you may submit use-case applications."
-    assert "You accepted the usage guidelines, version 1." in page.locator(
-        ".messages").inner_text()
+    assert "You accepted the usage guidelines, version 1." in page.locator(".messages").inner_text()
     assert checklist.count() == 0

@@ -21,11 +21,12 @@ def story(default_policy, history):  # noqa: F811 (the imported fixture)
 
 
 def test_admin_reads_the_quarter_as_chart_and_table_and_downloads_the_csv(
-        page, sign_in, assert_accessible, admin, story, settings):
+    page, sign_in, assert_accessible, admin, story, settings
+):
     settings.TRANSPARENCY_MIN_CELL = 2
     sign_in(admin)
     page.goto("/")
-    tab_to(page, "nav a[href=\"/reports/transparency/\"]")
+    tab_to(page, 'nav a[href="/reports/transparency/"]')
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Transparency report", level=1).wait_for()
 
@@ -34,8 +35,9 @@ def test_admin_reads_the_quarter_as_chart_and_table_and_downloads_the_csv(
     page.get_by_role("button", name="Show").click()
     page.get_by_role("heading", name="January 2025 to March 2025").wait_for()
 
-    chart = page.get_by_role("img", name="Stacked bars, one a month from January 2025 to "
-                                          "March 2025", exact=False)
+    chart = page.get_by_role(
+        "img", name="Stacked bars, one a month from January 2025 to March 2025", exact=False
+    )
     assert "12 received in all" in chart.get_attribute("aria-label")
     # January: 2 rejected drawn, 1 approved and 1 rejected by policy suppressed; total 4.
     january = chart.locator("rect.tr-bar[data-month='2025-01']")
@@ -62,9 +64,15 @@ def test_admin_reads_the_quarter_as_chart_and_table_and_downloads_the_csv(
         page.locator("a[data-download=csv]").click()
     assert download.value.suggested_filename == "transparency-report-2025-01-to-2025-03.csv"
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
-    received = {r["month"]: r["value"] for r in rows
-                if r["section"] == "applications_by_month" and r["measure"] == "received"}
+    received = {
+        r["month"]: r["value"]
+        for r in rows
+        if r["section"] == "applications_by_month" and r["measure"] == "received"
+    }
     assert received == {"2025-01": "4", "2025-02": "5", "2025-03": "3", "total": "12"}
-    approved = {r["month"]: (r["value"], r["suppressed"]) for r in rows
-                if r["section"] == "applications_by_month" and r["measure"] == "approved"}
+    approved = {
+        r["month"]: (r["value"], r["suppressed"])
+        for r in rows
+        if r["section"] == "applications_by_month" and r["measure"] == "approved"
+    }
     assert approved["2025-01"] == ("", "true")

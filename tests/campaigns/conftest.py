@@ -16,14 +16,15 @@ from tests.reviews.conftest import (  # noqa: F401  (fixtures)
 @pytest.fixture
 def approved(in_review, reviewer, specialist):  # noqa: F811
     """`approved(**content)`: an application of Org A approved now; returns its grant."""
+
     def make(**content):
         application = in_review(**content)
-        for person in ([reviewer, specialist] if application.required_approvals > 1
-                       else [reviewer]):
+        for person in [reviewer, specialist] if application.required_approvals > 1 else [reviewer]:
             claims.claim(reviewer=person, application=application)
             decisions.decide(reviewer=person, application=application, decision="approve")
         application.refresh_from_db()
         return application.grant
+
     return make
 
 
@@ -31,11 +32,20 @@ def approved(in_review, reviewer, specialist):  # noqa: F811
 def used():
     """`used(grant, model, endpoint, requests, tokens, days_ago=3, denied=0)`: usage rows as
     the flush from Redis writes them, in one minute `days_ago` days back."""
+
     def make(grant, model, endpoint, requests, tokens, days_ago=3, denied=0):
         minute = (timezone.now() - timedelta(days=days_ago)).replace(second=0, microsecond=0)
-        UsageBucket.objects.create(grant=grant, minute=minute, requests=requests, tokens=tokens,
-                                   scope_denied=denied)
-        UsageScope.objects.create(grant=grant, day=timezone.localdate(minute), model_name=model,
-                                  endpoint=endpoint, requests=requests, tokens=tokens,
-                                  denied=denied)
+        UsageBucket.objects.create(
+            grant=grant, minute=minute, requests=requests, tokens=tokens, scope_denied=denied
+        )
+        UsageScope.objects.create(
+            grant=grant,
+            day=timezone.localdate(minute),
+            model_name=model,
+            endpoint=endpoint,
+            requests=requests,
+            tokens=tokens,
+            denied=denied,
+        )
+
     return make

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def started(admin):
-    return campaigns.campaign_start(actor=admin, name="Q4",
-                                    due_at=timezone.now() + timedelta(days=14))
+    return campaigns.campaign_start(
+        actor=admin, name="Q4", due_at=timezone.now() + timedelta(days=14)
+    )
 
 
 def test_developers_may_not_see_access_reviews(client, dev_a, approved, admin):
@@ -30,14 +31,19 @@ def test_only_admins_start_and_end(client, reviewer2, approved, admin):
     assert page.status_code == 200 and b"Start an access review" not in page.content
     assert client.post("/reviews/access-reviews/start/", {"name": "x"}).status_code == 403
     campaign = started(admin)
-    assert client.post(f"/reviews/access-reviews/{campaign.pk}/end/",
-                       {"open_items": "keep"}).status_code == 403
+    assert (
+        client.post(
+            f"/reviews/access-reviews/{campaign.pk}/end/", {"open_items": "keep"}
+        ).status_code
+        == 403
+    )
 
 
 def test_bad_start_form_shows_field_errors(client, admin):
     client.force_login(admin)
-    response = client.post("/reviews/access-reviews/start/",
-                           {"name": "Q4", "due_at": "2020-01-01T10:00"})
+    response = client.post(
+        "/reviews/access-reviews/start/", {"name": "Q4", "due_at": "2020-01-01T10:00"}
+    )
     assert response.status_code == 400
     assert b'id="err-due_at"' in response.content and not Campaign.objects.exists()
 
@@ -54,16 +60,18 @@ def test_ending_early_asks_what_happens_to_open_items(client, admin, approved):
     assert grant.status == "suspended"
 
 
-def test_item_page_explains_why_a_reviewer_may_not_decide(client, admin, approved,
-                                                          reviewer2, specialist):
+def test_item_page_explains_why_a_reviewer_may_not_decide(
+    client, admin, approved, reviewer2, specialist
+):
     approved(domains=["medical-health"])
     item = started(admin).items.get()
     client.force_login(reviewer2)
     page = client.get(f"/reviews/access-review-items/{item.pk}/")
     assert b"must come from a specialist" in page.content
     assert b"Record the decision" not in page.content
-    refused = client.post(f"/reviews/access-review-items/{item.pk}/decide/",
-                          {"decision": "certify"})
+    refused = client.post(
+        f"/reviews/access-review-items/{item.pk}/decide/", {"decision": "certify"}
+    )
     assert refused.status_code == 403
     item.refresh_from_db()
     assert item.status == "open"
@@ -73,32 +81,41 @@ def test_a_reduction_that_widens_is_refused_on_the_page(client, admin, approved,
     approved()
     item = started(admin).items.get()
     client.force_login(reviewer2)
-    response = client.post(f"/reviews/access-review-items/{item.pk}/decide/",
-                           {"decision": "reduce", "models": ["chat-small"],
-                            "endpoints": ["/v1/chat/completions"],
-                            "requests_per_minute": 10**6})
+    response = client.post(
+        f"/reviews/access-review-items/{item.pk}/decide/",
+        {
+            "decision": "reduce",
+            "models": ["chat-small"],
+            "endpoints": ["/v1/chat/completions"],
+            "requests_per_minute": 10**6,
+        },
+    )
     assert response.status_code == 400 and b'id="err-limits"' in response.content
 
 
 def test_schedule_from_the_page(client, admin):
     client.force_login(admin)
-    response = client.post("/reviews/access-reviews/schedules/",
-                           {"name": "Quarterly", "cadence": "quarterly", "due_days": 14})
+    response = client.post(
+        "/reviews/access-reviews/schedules/",
+        {"name": "Quarterly", "cadence": "quarterly", "due_days": 14},
+    )
     assert response.status_code == 302
     page = client.get("/reviews/access-reviews/")
     assert b"Access review: Quarterly" in page.content
 
 
-def test_the_review_queue_counts_grants_waiting_for_the_reviewer(client, admin, approved,
-                                                                 reviewer2, dev_a):
+def test_the_review_queue_counts_grants_waiting_for_the_reviewer(
+    client, admin, approved, reviewer2, dev_a
+):
     approved(), approved()
     started(admin)
     client.force_login(reviewer2)
     assert b'data-grants-waiting="2"' in client.get("/reviews/").content
 
 
-def test_the_campaign_page_pages_and_filters_its_items(client, admin, approved, reviewer2,
-                                                       monkeypatch):
+def test_the_campaign_page_pages_and_filters_its_items(
+    client, admin, approved, reviewer2, monkeypatch
+):
     from reviews import access_views, grant_reviews
 
     monkeypatch.setattr(access_views, "ITEMS_PER_PAGE", 2)
@@ -113,5 +130,6 @@ def test_the_campaign_page_pages_and_filters_its_items(client, admin, approved, 
     assert b"Page 1 of 2" in client.get(url).content
     assert client.get(url + "?page=2").content.count(b"<tr data-item=") == 1
     open_only = client.get(url + "?status=open").content
-    assert open_only.count(b'data-status="open"') == 2 and b'data-status="certified"' not in \
-        open_only
+    assert (
+        open_only.count(b'data-status="open"') == 2 and b'data-status="certified"' not in open_only
+    )

@@ -9,9 +9,14 @@ def test_schema_covers_the_endpoints(api, dev_a):
     response = api(dev_a).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/api/v1/auth/token/", "/api/v1/signup/", "/api/v1/guidelines/current/",
-                 "/api/v1/guidelines/accept/", "/api/v1/audit-events/",
-                 "/api/v1/audit-events/verify/"):
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/signup/",
+        "/api/v1/guidelines/current/",
+        "/api/v1/guidelines/accept/",
+        "/api/v1/audit-events/",
+        "/api/v1/audit-events/verify/",
+    ):
         assert path in paths
 
 

@@ -7,19 +7,30 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOW = ("import json, django; from django.conf import settings as s; django.setup(); "
-        "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], "
-        "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
-        "'broker': s.CELERY_BROKER_URL, 'mail': s.EMAIL_BACKEND, 'debug': s.DEBUG}))")
-CONFIG_VARS = ("DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "EMAIL_FILE_PATH",
-               "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
+SHOW = (
+    "import json, django; from django.conf import settings as s; django.setup(); "
+    "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], "
+    "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': s.CELERY_BROKER_URL, 'mail': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
+)
+CONFIG_VARS = (
+    "DATABASE_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "EMAIL_FILE_PATH",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_SETTINGS_MODULE",
+)
 
 
 def run(args, module, **env):
     clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
     clean.update(DJANGO_SETTINGS_MODULE=module, **env)
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
 
 
 def shown(module, **env):
@@ -42,9 +53,12 @@ def test_mail_goes_to_files_when_a_path_is_given(tmp_path):
 
 
 def test_urls_switch_to_postgresql_redis_and_a_real_broker():
-    s = shown("config.settings.local", DATABASE_URL="postgres://u@db.internal:5432/app",
-              CACHE_URL="redis://cache.internal:6379/0",
-              CELERY_BROKER_URL="redis://cache.internal:6379/1")
+    s = shown(
+        "config.settings.local",
+        DATABASE_URL="postgres://u@db.internal:5432/app",
+        CACHE_URL="redis://cache.internal:6379/0",
+        CELERY_BROKER_URL="redis://cache.internal:6379/1",
+    )
     assert s["db"] == "django.db.backends.postgresql"
     assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert s["eager"] is False and s["broker"] == "redis://cache.internal:6379/1"
@@ -61,9 +75,12 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_production_passes_the_deployment_checklist():
-    done = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-               "config.settings.production", DJANGO_SECRET_KEY="k" * 30 + "-Zq9%x" * 6,
-               DJANGO_ALLOWED_HOSTS="access.example.com")
+    done = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        "config.settings.production",
+        DJANGO_SECRET_KEY="k" * 30 + "-Zq9%x" * 6,
+        DJANGO_ALLOWED_HOSTS="access.example.com",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
@@ -71,11 +88,18 @@ def test_production_passes_the_deployment_checklist():
 def test_a_web_process_knows_every_task_the_services_publish_by_name():
     """Services publish tasks by name from Celery's registry; a process that only set Django
     up (gunicorn) must have them, or a submit's screening would wait for the sweep."""
-    code = ("import json, django; django.setup(); from celery import current_app; "
-            "print(json.dumps(sorted(current_app.tasks)))")
+    code = (
+        "import json, django; django.setup(); from celery import current_app; "
+        "print(json.dumps(sorted(current_app.tasks)))"
+    )
     done = run(["-c", code], "config.settings.local")
     assert done.returncode == 0, done.stderr
     names = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    assert {"approvals.screen_application", "reviews.send_decision_mail",
-            "reviews.send_grant_review_mail", "reviews.send_suspension_mail",
-            "reviews.rescreen_grants", "audit.tasks.verify_audit_chain"} <= names
+    assert {
+        "approvals.screen_application",
+        "reviews.send_decision_mail",
+        "reviews.send_grant_review_mail",
+        "reviews.send_suspension_mail",
+        "reviews.rescreen_grants",
+        "audit.tasks.verify_audit_chain",
+    } <= names

@@ -18,8 +18,12 @@ def grant(in_review, reviewer):  # noqa: F811
     tokens a minute, 5,000,000 tokens a month."""
     application = in_review()
     claims.claim(reviewer=reviewer, application=application)
-    decisions.decide(reviewer=reviewer, application=application, decision="approve",
-                     limits={"requests_per_minute": 60})
+    decisions.decide(
+        reviewer=reviewer,
+        application=application,
+        decision="approve",
+        limits={"requests_per_minute": 60},
+    )
     return application.grant
 
 

@@ -16,13 +16,19 @@ def mint(client, grant, name="server"):
 
 
 def ask(client, key, model="chat-small", endpoint="/v1/chat/completions", tokens=10):
-    return client.post(VERIFY, {"key": key, "model": model, "endpoint": endpoint,
-                                "tokens": tokens}, format="json").json()
+    return client.post(
+        VERIFY, {"key": key, "model": model, "endpoint": endpoint, "tokens": tokens}, format="json"
+    ).json()
 
 
 def test_a_minted_key_is_shown_once_stored_as_a_digest_and_verifies(api, dev_a, gateway, grant):
     body = mint(api(dev_a), grant)
-    assert body["key"].startswith(body["prefix"] + "_") and set(body) >= {"id", "name", "prefix", "key"}
+    assert body["key"].startswith(body["prefix"] + "_") and set(body) >= {
+        "id",
+        "name",
+        "prefix",
+        "key",
+    }
     stored = ProductionKey.objects.get(pk=body["id"])
     assert body["key"] not in (stored.digest, stored.key_id) and len(stored.digest) == 64
     listed = api(dev_a).get(f"/api/v1/grants/{grant.pk}/keys/").json()
@@ -43,8 +49,10 @@ def test_revocation_takes_effect_at_once(api, dev_a, gateway, grant, committed):
     assert ask(api(gateway), body["key"])["code"] == "REVOKED"
 
 
-@pytest.mark.parametrize("key", ["", "lmk_", "x" * 10_000, "lmk_" + "A" * 62,
-                                 "Bearer abc", "lmk_aaaaaaaaaaaa_" + "b" * 49])
+@pytest.mark.parametrize(
+    "key",
+    ["", "lmk_", "x" * 10_000, "lmk_" + "A" * 62, "Bearer abc", "lmk_aaaaaaaaaaaa_" + "b" * 49],
+)
 def test_malformed_keys_are_not_found_without_a_query(api, gateway, key):
     client = api(gateway)
     with CaptureQueriesContext(connection) as queries:
@@ -68,7 +76,10 @@ def test_other_organizations_cannot_see_or_mint_keys(api, dev_a, dev_b, grant):
     body = mint(api(dev_a), grant)
     outsider = api(dev_b)
     assert outsider.get(f"/api/v1/grants/{grant.pk}/keys/").status_code == 404
-    assert outsider.post(f"/api/v1/grants/{grant.pk}/keys/", {"name": "x"}, format="json").status_code == 404
+    assert (
+        outsider.post(f"/api/v1/grants/{grant.pk}/keys/", {"name": "x"}, format="json").status_code
+        == 404
+    )
     assert outsider.post(f"/api/v1/keys/{body['id']}/revoke/").status_code == 404
 
 
@@ -79,19 +90,22 @@ def test_a_grant_has_at_most_five_active_keys(api, dev_a, grant):
     assert response.status_code == 409 and response.json()["code"] == "key_limit"
 
 
-def test_rotation_keeps_the_old_key_for_the_grace_period_only(api, dev_a, gateway, grant,
-                                                             committed):
+def test_rotation_keeps_the_old_key_for_the_grace_period_only(
+    api, dev_a, gateway, grant, committed
+):
     old = mint(api(dev_a), grant)
     with committed():
-        response = api(dev_a).post(f"/api/v1/keys/{old['id']}/rotate/", {"grace": "1h"},
-                                   format="json")
+        response = api(dev_a).post(
+            f"/api/v1/keys/{old['id']}/rotate/", {"grace": "1h"}, format="json"
+        )
     assert response.status_code == 201
     new = response.json()
     assert ask(api(gateway), old["key"])["code"] == "VALID"
     assert ask(api(gateway), new["key"])["code"] == "VALID"
     with committed():
-        immediate = api(dev_a).post(f"/api/v1/keys/{new['id']}/rotate/", {"grace": "none"},
-                                    format="json")
+        immediate = api(dev_a).post(
+            f"/api/v1/keys/{new['id']}/rotate/", {"grace": "none"}, format="json"
+        )
     assert ask(api(gateway), new["key"])["code"] == "EXPIRED"
     assert ask(api(gateway), immediate.json()["key"])["code"] == "VALID"
 
@@ -103,10 +117,13 @@ def test_verify_refuses_unknown_expired_and_deactivated_gateway_tokens(api, gate
     from knox.models import AuthToken
 
     from accounts import services as accounts
+
     settings.GATEWAY_AUTH_CACHE_SECONDS = 0
     body = {"key": "x", "model": "m", "endpoint": "e", "tokens": 1}
     assert api().post(VERIFY, body, format="json").status_code == 401
-    assert api().post(VERIFY, body, format="json", HTTP_AUTHORIZATION="Token nope").status_code == 401
+    assert (
+        api().post(VERIFY, body, format="json", HTTP_AUTHORIZATION="Token nope").status_code == 401
+    )
     client = api(gateway)
     assert client.post(VERIFY, body, format="json").status_code == 200
     AuthToken.objects.filter(user=gateway).update(expiry=timezone.now() - timedelta(seconds=1))

@@ -29,8 +29,9 @@ def mint_form_token(client, grant) -> str:
 
 
 def mint(client, grant, name="server"):
-    return client.post(f"{grant_url(grant)}keys/",
-                       {"name": name, "form_token": mint_form_token(client, grant)})
+    return client.post(
+        f"{grant_url(grant)}keys/", {"name": name, "form_token": mint_form_token(client, grant)}
+    )
 
 
 def secret_in(response) -> str:
@@ -45,7 +46,9 @@ def test_outsiders_get_404_for_the_grant_and_its_keys(client, request, persona, 
     client = signed_in(client, request.getfixturevalue(persona))
     assert client.get(grant_url(grant)).status_code == 404
     assert client.post(f"{grant_url(grant)}keys/", {"name": "mine"}).status_code == 404
-    assert client.post(f"/portal/grants/keys/{key.pk}/rotate/", {"grace": "none"}).status_code == 404
+    assert (
+        client.post(f"/portal/grants/keys/{key.pk}/rotate/", {"grace": "none"}).status_code == 404
+    )
     assert client.get(f"/portal/grants/keys/{key.pk}/revoke/").status_code == 404
     assert client.post(f"/portal/grants/keys/{key.pk}/revoke/").status_code == 404
     listing = client.get("/portal/grants/")
@@ -55,8 +58,9 @@ def test_outsiders_get_404_for_the_grant_and_its_keys(client, request, persona, 
     assert ProductionKey.objects.count() == 1
 
 
-def test_the_grant_list_shows_scope_limits_conditions_and_expiry_and_is_linked(client, dev_a,
-                                                                              grant):
+def test_the_grant_list_shows_scope_limits_conditions_and_expiry_and_is_linked(
+    client, dev_a, grant
+):
     client = signed_in(client, dev_a)
     page = client.get("/portal/grants/").content.decode()
     assert f'href="{grant_url(grant)}"' in page
@@ -101,15 +105,17 @@ def test_sending_the_mint_form_again_makes_no_second_key(client, dev_a, grant):
 
 def test_a_key_needs_a_name(client, dev_a, grant):
     client = signed_in(client, dev_a)
-    response = client.post(f"{grant_url(grant)}keys/",
-                           {"name": "  ", "form_token": mint_form_token(client, grant)})
+    response = client.post(
+        f"{grant_url(grant)}keys/", {"name": "  ", "form_token": mint_form_token(client, grant)}
+    )
     assert response.status_code == 400 and 'aria-invalid="true"' in response.content.decode()
     assert not ProductionKey.objects.exists()
 
 
 @pytest.mark.parametrize(("grace", "old_status"), [("1h", "expiring"), ("none", "expired")])
 def test_rotation_shows_the_new_secret_once_and_lists_the_old_key_by_its_grace(
-        client, dev_a, grant, grace, old_status):
+    client, dev_a, grant, grace, old_status
+):
     old, old_secret = keys.key_mint(actor=dev_a, grant=grant, name="server")
     client = signed_in(client, dev_a)
     response = client.post(f"/portal/grants/keys/{old.pk}/rotate/", {"grace": grace})
@@ -125,7 +131,7 @@ def test_rotation_shows_the_new_secret_once_and_lists_the_old_key_by_its_grace(
     assert f'data-key="{old.pk}" data-key-status="{old_status}"' in page
     if grace == "1h":
         old.refresh_from_db()
-        assert f"Expiring at <time datetime=\"{old.expires_at.isoformat()}\"" in page
+        assert f'Expiring at <time datetime="{old.expires_at.isoformat()}"' in page
 
 
 def test_the_key_cap_is_shown_as_a_message(client, dev_a, grant, settings):
@@ -133,9 +139,11 @@ def test_the_key_cap_is_shown_as_a_message(client, dev_a, grant, settings):
     for name in ("one", "two"):
         keys.key_mint(actor=dev_a, grant=grant, name=name)
     client = signed_in(client, dev_a)
-    response = client.post(f"{grant_url(grant)}keys/",
-                           {"name": "three", "form_token": mint_form_token(client, grant)},
-                           follow=True)
+    response = client.post(
+        f"{grant_url(grant)}keys/",
+        {"name": "three", "form_token": mint_form_token(client, grant)},
+        follow=True,
+    )
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == grant_url(grant)
     assert 'class="message error"' in page and "at most 2 active keys" in page
@@ -148,8 +156,9 @@ def test_a_suspended_grant_offers_no_mint_form_and_refuses_a_posted_one(client, 
     Grant.objects.filter(pk=grant.pk).update(status=Grant.Status.SUSPENDED)
     page = client.get(grant_url(grant)).content.decode()
     assert "data-mint-refused" in page and 'name="form_token"' not in page
-    response = client.post(f"{grant_url(grant)}keys/", {"name": "x", "form_token": token},
-                           follow=True)
+    response = client.post(
+        f"{grant_url(grant)}keys/", {"name": "x", "form_token": token}, follow=True
+    )
     assert "Keys are minted only under an active grant." in response.content.decode()
     assert not ProductionKey.objects.exists()
 
@@ -169,14 +178,17 @@ def test_revoking_asks_first_then_revokes(client, dev_a, grant):
     assert "already revoked" in again
 
 
-def test_an_administrator_views_and_revokes_but_does_not_mint_or_rotate(client, dev_a, admin,
-                                                                        grant):
+def test_an_administrator_views_and_revokes_but_does_not_mint_or_rotate(
+    client, dev_a, admin, grant
+):
     key, _ = keys.key_mint(actor=dev_a, grant=grant, name="server")
     client = signed_in(client, admin)
     page = client.get(grant_url(grant)).content.decode()
     assert "Create a key" not in page and "Rotate" not in page and "Revoke" in page
     assert client.post(f"{grant_url(grant)}keys/", {"name": "x"}).status_code == 403
-    assert client.post(f"/portal/grants/keys/{key.pk}/rotate/", {"grace": "none"}).status_code == 403
+    assert (
+        client.post(f"/portal/grants/keys/{key.pk}/rotate/", {"grace": "none"}).status_code == 403
+    )
     client.post(f"/portal/grants/keys/{key.pk}/revoke/")
     key.refresh_from_db()
     assert key.revoked_at is not None and ProductionKey.objects.count() == 1
@@ -185,21 +197,33 @@ def test_an_administrator_views_and_revokes_but_does_not_mint_or_rotate(client, 
 def test_the_usage_chart_draws_the_days_with_use_and_a_table_alternative(client, dev_a, grant):
     today = timezone.localdate()
     midnight = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
-    buckets = [(0, 60, 7, 700, 0), (0, 61, 3, 300, 2), (3, 600, 40, 12_345, 0),
-               (10, 5, 1, 10, 0), (40, 5, 99, 9_999, 0)]  # days ago, minute, use; 40: too old
+    buckets = [
+        (0, 60, 7, 700, 0),
+        (0, 61, 3, 300, 2),
+        (3, 600, 40, 12_345, 0),
+        (10, 5, 1, 10, 0),
+        (40, 5, 99, 9_999, 0),
+    ]  # days ago, minute, use; 40: too old
     for days_ago, minute, requests, tokens, denied in buckets:
         UsageBucket.objects.create(
-            grant=grant, minute=midnight - timedelta(days=days_ago) + timedelta(minutes=minute),
-            requests=requests, tokens=tokens, scope_denied=denied)
+            grant=grant,
+            minute=midnight - timedelta(days=days_ago) + timedelta(minutes=minute),
+            requests=requests,
+            tokens=tokens,
+            scope_denied=denied,
+        )
     page = signed_in(client, dev_a).get(grant_url(grant)).content.decode()
 
     days = {(today - timedelta(days=n)).isoformat() for n in (0, 3, 10)}
     for chart in ("requests", "tokens"):
         drawn = re.findall(rf'class="bar bar-{chart}"[^>]*data-day="([\d-]+)"', page)
         assert set(drawn) == days
-    assert re.search(r'<svg role="img"[^>]*aria-label="Requests per day over the last 30 days: '
-                     r"51 in all, at most 40 in one day", page)
-    table = page[page.index("data-usage-table"):]
+    assert re.search(
+        r'<svg role="img"[^>]*aria-label="Requests per day over the last 30 days: '
+        r"51 in all, at most 40 in one day",
+        page,
+    )
+    table = page[page.index("data-usage-table") :]
     rows = dict(re.findall(r'<tr data-day="([\d-]+)">(.*?)</tr>', table, re.S))
     assert set(rows) == days
     assert "<td>10</td><td>1,000</td><td>2</td>" in rows[today.isoformat()]

@@ -28,8 +28,11 @@ def free_port() -> int:
 
 def call(port, path, token, body=None):
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", method="POST", data=json.dumps(body or {}).encode(),
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
+        f"http://127.0.0.1:{port}{path}",
+        method="POST",
+        data=json.dumps(body or {}).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -37,16 +40,37 @@ def call(port, path, token, body=None):
 @pytest.fixture
 def servers():
     db = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local",
-           "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-           "CACHE_URL": settings.GATEWAY_REDIS_URL, "GATEWAY_REDIS_URL": settings.GATEWAY_REDIS_URL}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CACHE_URL": settings.GATEWAY_REDIS_URL,
+        "GATEWAY_REDIS_URL": settings.GATEWAY_REDIS_URL,
+    }
     ports = [free_port(), free_port()]
-    processes = [subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--env", "DJANGO_SETTINGS_MODULE=config.settings.local"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for port in ports]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--env",
+                "DJANGO_SETTINGS_MODULE=config.settings.local",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
     try:
         for port in ports:
             for _ in range(100):
@@ -62,8 +86,9 @@ def servers():
             process.wait(timeout=10)
 
 
-def test_a_key_revoked_through_one_process_is_refused_by_the_other(default_policy, grant, dev_a,
-                                                                   gateway, servers):
+def test_a_key_revoked_through_one_process_is_refused_by_the_other(
+    default_policy, grant, dev_a, gateway, servers
+):
     first, second = servers
     _, secret = keys.key_mint(actor=dev_a, grant=grant, name="edge")
     key_id = keys.ProductionKey.objects.get(grant=grant).pk

@@ -21,22 +21,27 @@ def call(key, model, endpoint, tokens=10):
 
 
 def scope_rows(grant):
-    return {(s.model_name, s.endpoint): (s.requests, s.tokens, s.denied)
-            for s in UsageScope.objects.filter(grant=grant)}
+    return {
+        (s.model_name, s.endpoint): (s.requests, s.tokens, s.denied)
+        for s in UsageScope.objects.filter(grant=grant)
+    }
 
 
 def test_calls_are_counted_by_model_and_endpoint_and_flushed_per_day(grant, key):
-    Grant.objects.filter(pk=grant.pk).update(model_names=["chat-small", "embed-v2"],
-                                             endpoints=["/v1/chat/completions",
-                                                        "/v1/embeddings"])
+    Grant.objects.filter(pk=grant.pk).update(
+        model_names=["chat-small", "embed-v2"], endpoints=["/v1/chat/completions", "/v1/embeddings"]
+    )
     keystore.publish(list(ProductionKey.objects.filter(grant=grant)))
     for _ in range(3):
         assert call(key, *CHAT, tokens=100) == "VALID"
     assert call(key, "embed-v2", "/v1/embeddings", tokens=7) == "VALID"
     assert call(key, "chat-large", "/v1/chat/completions") == "SCOPE_DENIED"
     assert limits.flush(keystore.client()) >= 1  # 2 should the calls straddle a minute
-    assert scope_rows(grant) == {CHAT: (3, 300, 0), ("embed-v2", "/v1/embeddings"): (1, 7, 0),
-                                 ("chat-large", "/v1/chat/completions"): (0, 0, 1)}
+    assert scope_rows(grant) == {
+        CHAT: (3, 300, 0),
+        ("embed-v2", "/v1/embeddings"): (1, 7, 0),
+        ("chat-large", "/v1/chat/completions"): (0, 0, 1),
+    }
     assert UsageScope.objects.filter(grant=grant).first().day == timezone.localdate()
     bucket = UsageBucket.objects.get(grant=grant)
     assert (bucket.requests, bucket.tokens, bucket.scope_denied) == (4, 307, 1)
@@ -49,8 +54,7 @@ def test_a_second_flush_adds_to_the_days_rows(grant, key):
     call(key, *CHAT, tokens=5)
     call(key, "vision-v1", "/v1/chat/completions")
     limits.flush(r)
-    assert scope_rows(grant) == {CHAT: (2, 10, 0), ("vision-v1", "/v1/chat/completions"):
-                                 (0, 0, 1)}
+    assert scope_rows(grant) == {CHAT: (2, 10, 0), ("vision-v1", "/v1/chat/completions"): (0, 0, 1)}
 
 
 def test_denied_names_outside_the_catalogue_are_kept_as_other(grant, key):
@@ -59,9 +63,11 @@ def test_denied_names_outside_the_catalogue_are_kept_as_other(grant, key):
     assert call(key, "chat-small", "/v1/unknown") == "SCOPE_DENIED"
     assert call(key, "chat\tsmall", "/v1/chat/completions") == "SCOPE_DENIED"
     limits.flush(keystore.client())
-    assert scope_rows(grant) == {("(other)", "(other)"): (0, 0, 20),
-                                 ("chat-small", "(other)"): (0, 0, 1),
-                                 ("(other)", "/v1/chat/completions"): (0, 0, 1)}
+    assert scope_rows(grant) == {
+        ("(other)", "(other)"): (0, 0, 20),
+        ("chat-small", "(other)"): (0, 0, 1),
+        ("(other)", "/v1/chat/completions"): (0, 0, 1),
+    }
 
 
 def test_refused_calls_other_than_scope_denied_add_nothing(grant, key):
@@ -96,7 +102,9 @@ def test_without_redis_usage_and_denials_go_to_postgresql_by_scope(grant, key, s
     assert call(key, *CHAT, tokens=30) == "VALID"
     assert call(key, "reasoning-large", "/v1/chat/completions") == "SCOPE_DENIED"
     assert call(key, "nonsense", "/v1/chat/completions") == "SCOPE_DENIED"
-    assert scope_rows(grant) == {CHAT: (2, 60, 0),
-                                 ("reasoning-large", "/v1/chat/completions"): (0, 0, 1),
-                                 ("(other)", "/v1/chat/completions"): (0, 0, 1)}
+    assert scope_rows(grant) == {
+        CHAT: (2, 60, 0),
+        ("reasoning-large", "/v1/chat/completions"): (0, 0, 1),
+        ("(other)", "/v1/chat/completions"): (0, 0, 1),
+    }
     assert UsageBucket.objects.get(grant=grant).scope_denied == 2

@@ -31,6 +31,7 @@ def limit(grant, **values):
 
 def test_a_wrong_secret_with_a_valid_shape_is_not_found(key):
     from approvals import keyformat
+
     forged_body = key[:20] + ("A" if key[20] != "A" else "B") + key[21:-6]
     forged = forged_body + keyformat.checksum(forged_body)
     assert check(forged).code == "NOT_FOUND"
@@ -52,10 +53,12 @@ def test_the_monthly_quota_is_enforced_and_reported(grant, key):
     assert check(key, tokens=200).code == "QUOTA_EXCEEDED"
 
 
-@pytest.mark.parametrize("status, code", [("suspended", "SUSPENDED"), ("revoked", "REVOKED"),
-                                          ("expired", "EXPIRED")])
-def test_the_grants_status_takes_effect_at_once(grant, key, admin, status, code,
-                                                django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    "status, code", [("suspended", "SUSPENDED"), ("revoked", "REVOKED"), ("expired", "EXPIRED")]
+)
+def test_the_grants_status_takes_effect_at_once(
+    grant, key, admin, status, code, django_capture_on_commit_callbacks
+):
     assert check(key).code == "VALID"
     with django_capture_on_commit_callbacks(execute=True):
         grants.grant_status_set(actor=admin, grant=grant, status=status, reason="test")
@@ -76,7 +79,8 @@ def test_usage_is_flushed_to_postgresql_and_survives_a_redis_restart(grant, key,
 
 
 def test_with_redis_unreachable_the_database_answers_with_a_conservative_limit(
-        grant, key, settings):
+    grant, key, settings
+):
     limit(grant, requests_per_minute=8)
     settings.GATEWAY_REDIS_URL = "redis://127.0.0.1:1/0"
     settings.GATEWAY_PROCESSES = 4
@@ -110,17 +114,28 @@ def test_eight_concurrent_clients_get_exactly_the_limit(default_policy, grant, k
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=300) | st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
-    max_leaves=8)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=300)
+    | st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
 
 
-@hsettings(max_examples=150, deadline=None,
-           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.dictionaries(st.sampled_from(["key", "model", "endpoint", "tokens", "x"]),
-                            json_values, max_size=5) | json_values)
+@hsettings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["key", "model", "endpoint", "tokens", "x"]), json_values, max_size=5
+    )
+    | json_values
+)
 def test_hostile_input_gets_not_found_or_a_400_never_a_500(api, gateway, body):
     response = api(gateway).post("/api/v1/keys/verify/", body, format="json")
     assert response.status_code in (200, 400)
@@ -134,6 +149,7 @@ def test_a_rotated_key_stops_at_the_end_of_its_grace_and_that_is_audited(grant, 
     from django.utils import timezone
 
     from audit.models import AuditEvent
+
     old, _ = keys.key_mint(actor=dev_a, grant=grant, name="server")
     keys.key_rotate(actor=dev_a, key=old, grace="1h")
     ProductionKey.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -160,8 +176,9 @@ def test_a_repeated_valid_call_costs_one_redis_round_trip(key):
     assert sent == ["EVALSHA"]
 
 
-def test_a_copy_read_before_a_revocation_is_not_acted_on(grant, key, dev_a,
-                                                          django_capture_on_commit_callbacks):
+def test_a_copy_read_before_a_revocation_is_not_acted_on(
+    grant, key, dev_a, django_capture_on_commit_callbacks
+):
     assert check(key).code == "VALID"  # this process now holds a copy of the record
     with django_capture_on_commit_callbacks(execute=True):
         keys.key_revoke(actor=dev_a, key=ProductionKey.objects.get(grant=grant))
@@ -171,12 +188,18 @@ def test_a_copy_read_before_a_revocation_is_not_acted_on(grant, key, dev_a,
 
 @pytest.mark.redis
 def test_a_monthly_counter_that_vanishes_as_it_is_seeded_is_answered_from_postgresql(
-        grant, key, monkeypatch):
+    grant, key, monkeypatch
+):
     """Redis flushed between seeding the month and charging (seen under the benchmark): the
     call is answered from PostgreSQL, never a 500."""
     r = keystore.client()
     real_set = r.set
-    monkeypatch.setattr(r, "set", lambda name, *args, **kwargs: None
-                        if name.startswith("ar:mon:") else real_set(name, *args, **kwargs))
+    monkeypatch.setattr(
+        r,
+        "set",
+        lambda name, *args, **kwargs: (
+            None if name.startswith("ar:mon:") else real_set(name, *args, **kwargs)
+        ),
+    )
     assert check(key).code == "VALID"
     assert UsageBucket.objects.get(grant=grant).requests == 1  # written by the fallback

@@ -26,14 +26,18 @@ def old_grant(grant):  # noqa: F811
 @pytest.fixture
 def use():
     """`use(grant, minute, requests=, tokens=, scope_denied=)`: one minute's bucket."""
+
     def write(of, minute, **counts):
         return UsageBucket.objects.create(grant=of, minute=minute, **counts)
+
     return write
 
 
 @pytest.fixture
 def use_scope():
     def write(of, day, model, endpoint, **counts):
-        return UsageScope.objects.create(grant=of, day=day, model_name=model,
-                                         endpoint=endpoint, **counts)
+        return UsageScope.objects.create(
+            grant=of, day=day, model_name=model, endpoint=endpoint, **counts
+        )
+
     return write

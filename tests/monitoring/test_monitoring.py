@@ -27,7 +27,8 @@ def actions():
 
 
 def test_a_severe_finding_suspends_the_grant_at_the_gateway_and_is_audited(
-        grant, dev_a, admin, use, now, committed):
+    grant, dev_a, admin, use, now, committed
+):
     key = keys.key_mint(actor=dev_a, grant=grant, name="server")[1]
     use(grant, now.replace(minute=0) + MINUTE, scope_denied=500)
     before = AuditEvent.objects.count()
@@ -37,8 +38,9 @@ def test_a_severe_finding_suspends_the_grant_at_the_gateway_and_is_audited(
     assert grant.status == "suspended"
     flag = AnomalyFlag.objects.get(grant=grant)
     assert (flag.rule, flag.severity, flag.suspended) == ("denied_burst", "severe", True)
-    assert verify.key_verify(key=key, model="chat-small", endpoint=CHAT,
-                             tokens=1).code == "SUSPENDED"
+    assert (
+        verify.key_verify(key=key, model="chat-small", endpoint=CHAT, tokens=1).code == "SUSPENDED"
+    )
     assert actions()[before:] == ["grant.suspended", "grant_review.opened", "anomaly.flagged"]
     event = AuditEvent.objects.get(action="anomaly.flagged")
     assert event.target_id == str(flag.pk) and event.actor is None
@@ -46,7 +48,8 @@ def test_a_severe_finding_suspends_the_grant_at_the_gateway_and_is_audited(
 
 
 def test_the_members_and_the_administrators_are_told_of_a_suspension(
-        grant, dev_a, admin, use, now, committed):
+    grant, dev_a, admin, use, now, committed
+):
     use(grant, now.replace(minute=0) + MINUTE, scope_denied=500)
     run(committed, now)
     sent = {m.to[0]: m for m in mail.outbox}
@@ -62,7 +65,8 @@ def test_the_members_and_the_administrators_are_told_of_a_suspension(
 
 
 def test_every_flag_has_a_rereview_and_a_grants_flags_share_the_open_one(
-        grant, use, use_scope, now, committed):
+    grant, use, use_scope, now, committed
+):
     hour = now.replace(minute=0)
     use(grant, hour + MINUTE, scope_denied=60)
     use_scope(grant, now.date(), "reasoning-large", CHAT, denied=6)
@@ -74,7 +78,9 @@ def test_every_flag_has_a_rereview_and_a_grants_flags_share_the_open_one(
     assert {f.review_id for f in found} == {review.pk}
     assert (review.kind, review.status) == ("anomaly", "open")
     assert sorted(finding["rule"] for finding in review.details["findings"]) == [
-        "denied_burst", "unrequested_scope"]
+        "denied_burst",
+        "unrequested_scope",
+    ]
     assert Grant.objects.get(pk=grant.pk).status == "active" and mail.outbox == []
 
 
@@ -82,8 +88,7 @@ def test_a_repeated_run_in_the_same_window_adds_nothing(grant, use, use_scope, n
     use(grant, now.replace(minute=0) + MINUTE, scope_denied=500)
     use_scope(grant, now.date(), "reasoning-large", CHAT, denied=6)
     run(committed, now)
-    flags, events, mails = AnomalyFlag.objects.count(), AuditEvent.objects.count(), \
-        len(mail.outbox)
+    flags, events, mails = AnomalyFlag.objects.count(), AuditEvent.objects.count(), len(mail.outbox)
     review = GrantReview.objects.get(grant=grant)
     counts = run(committed, now + 10 * MINUTE)
     assert counts.get("flagged", 0) == 0 and counts["findings"] == 2
@@ -106,8 +111,7 @@ def test_a_severe_finding_escalates_the_warning_of_its_window(grant, use, now, c
     assert len(GrantReview.objects.get(grant=grant).details["findings"]) == 2
 
 
-def test_a_suspended_grant_is_flagged_but_not_suspended_again(grant, admin, use, now,
-                                                             committed):
+def test_a_suspended_grant_is_flagged_but_not_suspended_again(grant, admin, use, now, committed):
     with committed():
         grants.grant_status_set(actor=admin, grant=grant, status="suspended", reason="test")
     use(grant, now.replace(minute=0) + MINUTE, scope_denied=500)
@@ -126,7 +130,8 @@ def test_a_revoked_grant_is_left_alone(grant, admin, use, now, committed):
 
 
 def test_a_reviewer_deciding_the_rereview_lets_the_next_finding_open_a_new_one(
-        grant, use, now, committed):
+    grant, use, now, committed
+):
     hour = now.replace(minute=0)
     use(grant, hour - 50 * MINUTE, scope_denied=50)
     run(committed, now - 40 * MINUTE)

@@ -33,6 +33,7 @@ def quiet(grant, now):
 
 # (a) sustained use at the granted rate
 
+
 def busy_run(use, grant, end, minutes, requests=54, tokens=0):
     for n in range(minutes):
         use(grant, end - (n + 1) * MINUTE, requests=requests, tokens=tokens)
@@ -66,8 +67,7 @@ def test_a_gap_breaks_the_run(grant, use, now):
     quiet(grant, now)
 
 
-def test_a_run_across_a_window_boundary_is_flagged_where_it_reaches_the_threshold(
-        grant, use, now):
+def test_a_run_across_a_window_boundary_is_flagged_where_it_reaches_the_threshold(grant, use, now):
     hour = now.replace(minute=0)
     busy_run(use, grant, hour + 15 * MINUTE, 30)  # 14:45 to 15:15 for hour 15:00
     flag = only_flag(grant, now, "sustained_rate")
@@ -75,6 +75,7 @@ def test_a_run_across_a_window_boundary_is_flagged_where_it_reaches_the_threshol
 
 
 # (a) tokens' run rate against the declared monthly volume
+
 
 def test_tokens_running_at_three_times_the_declared_month_are_flagged(grant, use, now):
     end = now.replace(minute=0)
@@ -96,13 +97,17 @@ def test_tokens_just_under_the_run_rate_are_quiet(grant, use, now):
 
 # (b) bursts of scope-denied calls
 
+
 def test_fifty_scope_denied_calls_in_one_window_are_flagged(grant, use, now):
     hour = now.replace(minute=0)
     use(grant, hour + 5 * MINUTE, scope_denied=30)
     use(grant, hour + 20 * MINUTE, scope_denied=20)
     flag = only_flag(grant, now, "denied_burst")
     assert (flag.severity, flag.figures["observed"], flag.figures["threshold"]) == (
-        "warning", 50, 50)
+        "warning",
+        50,
+        50,
+    )
     assert flag.window_start == hour and not flag.suspended
 
 
@@ -116,6 +121,7 @@ def test_forty_nine_or_fifty_split_across_windows_are_quiet(grant, use, now):
 
 # (c) calls of models or endpoints the application never asked for
 
+
 def test_attempts_on_a_model_never_asked_for_are_flagged(grant, use_scope, now):
     use_scope(grant, now.date(), "reasoning-large", CHAT, denied=3)
     use_scope(grant, now.date(), "chat-small", "/v1/embeddings", denied=2)
@@ -127,7 +133,8 @@ def test_attempts_on_a_model_never_asked_for_are_flagged(grant, use_scope, now):
 
 def test_four_attempts_or_denials_of_what_was_asked_for_are_quiet(grant, use_scope, now):
     Application.objects.filter(pk=grant.application_id).update(
-        model_names=["chat-small", "chat-large"])  # asked for, but not granted
+        model_names=["chat-small", "chat-large"]
+    )  # asked for, but not granted
     use_scope(grant, now.date(), "(other)", "(other)", denied=4)
     use_scope(grant, now.date(), "chat-large", CHAT, denied=40)
     use_scope(grant, now.date() - 2 * DAY, "vision-v1", CHAT, denied=40)  # days ago
@@ -136,10 +143,10 @@ def test_four_attempts_or_denials_of_what_was_asked_for_are_quiet(grant, use_sco
 
 # (d) sudden growth against the grant's own week
 
+
 def week(use, grant, end, requests_a_day, tokens_a_day=0):
     for n in range(7):
-        use(grant, end - DAY - (n + 1) * DAY + HOUR, requests=requests_a_day,
-            tokens=tokens_a_day)
+        use(grant, end - DAY - (n + 1) * DAY + HOUR, requests=requests_a_day, tokens=tokens_a_day)
 
 
 def test_five_times_the_weeks_daily_average_is_flagged(old_grant, use, now):
@@ -149,7 +156,10 @@ def test_five_times_the_weeks_daily_average_is_flagged(old_grant, use, now):
     flag = only_flag(old_grant, now, "sudden_growth")
     assert flag.severity == "warning" and flag.figures["metric"] == "requests"
     assert (flag.figures["observed"], flag.figures["baseline"], flag.figures["ratio"]) == (
-        10_000, 2000, 5.0)
+        10_000,
+        2000,
+        5.0,
+    )
 
 
 def test_growth_just_under_the_factor_is_quiet(old_grant, use, now):
@@ -179,6 +189,7 @@ def test_growth_in_tokens_is_flagged_too(old_grant, use, now):
     week(use, old_grant, end, 10, tokens_a_day=10_000)
     use(old_grant, end - 2 * HOUR, requests=10, tokens=5_000_000)  # floor 1M tokens x 5
     Application.objects.filter(pk=old_grant.application_id).update(
-        expected_monthly_tokens=10**9)  # no run-rate finding
+        expected_monthly_tokens=10**9
+    )  # no run-rate finding
     flag = only_flag(old_grant, now, "sudden_growth")
     assert flag.figures["metric"] == "tokens"

@@ -34,8 +34,13 @@ def content(number: int) -> dict:
     description = f"{case['description']} (deployment {number})"
     if number % 10 == 0:
         description += " " + LOYALTY
-    return {**BENIGN, "title": case["title"][:200], "description": description,
-            "mitigations": case["mitigations"], "domains": case["declared"]}
+    return {
+        **BENIGN,
+        "title": case["title"][:200],
+        "description": description,
+        "mitigations": case["mitigations"],
+        "domains": case["declared"],
+    }
 
 
 @pytest.fixture
@@ -43,15 +48,27 @@ def many(dev_a):
     organization = dev_a.memberships.get().organization
     contents = [content(n) for n in range(APPLICATIONS)]
     applications = Application.objects.bulk_create(
-        Application(organization=organization, created_by=dev_a, status="in_review",
-                    **{k: v for k, v in c.items() if k not in ("models",)},
-                    model_names=c["models"]) for c in contents)
+        Application(
+            organization=organization,
+            created_by=dev_a,
+            status="in_review",
+            **{k: v for k, v in c.items() if k not in ("models",)},
+            model_names=c["models"],
+        )
+        for c in contents
+    )
     Revision.objects.bulk_create(
         Revision(application=a, number=1, content=c, submitted_by=dev_a)
-        for a, c in zip(applications, contents, strict=True))
+        for a, c in zip(applications, contents, strict=True)
+    )
     Grant.objects.bulk_create(
-        Grant(application=a, organization=organization, expires_at=timezone.now()
-              + timedelta(days=365)) for a in applications[:GRANTED])
+        Grant(
+            application=a,
+            organization=organization,
+            expires_at=timezone.now() + timedelta(days=365),
+        )
+        for a in applications[:GRANTED]
+    )
     return applications
 
 
@@ -65,8 +82,10 @@ def brute_force(draft) -> set[int]:
     changed = set()
     for row in simulation.latest_revisions():
         texts, declared = texts_of(row["content"]), row["content"]["domains"]
-        verdicts = [simulation.verdict_of(screening.screen(p, texts=texts, declared=declared))
-                    for p in (before, after)]
+        verdicts = [
+            simulation.verdict_of(screening.screen(p, texts=texts, declared=declared))
+            for p in (before, after)
+        ]
         if simulation.direction(*verdicts) != simulation.UNCHANGED:
             changed.add(row["application_id"])
     return changed
@@ -82,10 +101,12 @@ def test_simulating_5000_applications(many, loyalty_draft):
     with CaptureQueriesContext(connection) as queries:
         result, wall, cpu = timed(lambda: simulation.policy_simulate(draft=loyalty_draft))
     summary = result.summary()
-    print(f"\nsimulation: {summary['screened']} applications in {wall:.2f} s wall, "
-          f"{cpu:.2f} s CPU ({cpu / summary['screened'] * 1000:.2f} ms each), "
-          f"{len(queries)} queries; changed {summary['changed']} "
-          f"(stricter {summary['stricter']}, looser {summary['looser']})")
+    print(
+        f"\nsimulation: {summary['screened']} applications in {wall:.2f} s wall, "
+        f"{cpu:.2f} s CPU ({cpu / summary['screened'] * 1000:.2f} ms each), "
+        f"{len(queries)} queries; changed {summary['changed']} "
+        f"(stricter {summary['stricter']}, looser {summary['looser']})"
+    )
     reference, wall, cpu = timed(lambda: brute_force(loyalty_draft))
     print(f"both policies in full for every application: {wall:.2f} s wall, {cpu:.2f} s CPU")
     assert {c.application_id for c in result.changes} == reference
@@ -98,6 +119,8 @@ def test_rescreening_1000_active_grants(many, admin, loyalty_draft):
 
     policy.policy_publish(actor=admin, policy=loyalty_draft)
     run, wall, cpu = timed(policy_changes.rescreen_pending)
-    print(f"\nre-screen: {run.counts['checked']} grants in {wall:.2f} s wall, {cpu:.2f} s CPU;"
-          f" {run.counts}")
+    print(
+        f"\nre-screen: {run.counts['checked']} grants in {wall:.2f} s wall, {cpu:.2f} s CPU;"
+        f" {run.counts}"
+    )
     assert run.counts["checked"] == GRANTED

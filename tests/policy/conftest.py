@@ -12,12 +12,17 @@ from tests.approvals.test_applications_api import BENIGN
 
 LOYALTY = "Our support agents answer customers' questions about their loyalty points balance."
 STRICTER = {"title": "Loyalty desk", "description": LOYALTY + " An agent sends every reply."}
-LOOSER = {"title": "Clinic reminders",
-          "description": "Sends patients of a dental clinic appointment reminders only: date, "
-                         "time and address, nothing else.",
-          "audience": "consumer"}
-SAME_PHRASE = {"title": "Card rewards", "description": LOYALTY + " They also explain credit "
-               "card statements and the credit limit; an agent sends every reply."}
+LOOSER = {
+    "title": "Clinic reminders",
+    "description": "Sends patients of a dental clinic appointment reminders only: date, "
+    "time and address, nothing else.",
+    "audience": "consumer",
+}
+SAME_PHRASE = {
+    "title": "Card rewards",
+    "description": LOYALTY + " They also explain credit "
+    "card statements and the credit limit; an agent sends every reply.",
+}
 UNRELATED = {}
 
 LOYALTY_TRIGGER = {"any": ["loyalty points"], "weight": 3, "name": "loyalty points"}
@@ -27,24 +32,31 @@ REMINDER_CUE = {"any": ["appointment reminders only"], "weight": 3}
 @pytest.fixture
 def submitted(dev_a):
     """`submitted(**changes)`: an application of Org A, submitted and screened (v1)."""
+
     def make(**changes) -> Application:
         application = lifecycle.application_create(
-            actor=dev_a, organization=dev_a.memberships.get().organization,
-            content={**BENIGN, **changes})
+            actor=dev_a,
+            organization=dev_a.memberships.get().organization,
+            content={**BENIGN, **changes},
+        )
         lifecycle.application_submit(actor=dev_a, application=application)
         lifecycle.application_screen(application_id=application.pk)
         application.refresh_from_db()
         return application
+
     return make
 
 
 @pytest.fixture
 def approved(submitted, admin):
     """`approved(**changes)`: the same, approved with the terms asked for: an active grant."""
+
     def make(**changes):
         application = submitted(**changes)
-        return lifecycle.application_approve(actor=admin, application=application,
-                                             terms=grants.requested_terms(application))
+        return lifecycle.application_approve(
+            actor=admin, application=application, terms=grants.requested_terms(application)
+        )
+
     return make
 
 

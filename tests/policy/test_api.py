@@ -25,16 +25,25 @@ def test_admin_simulates_a_draft(api, admin, approved, submitted, loyalty_draft)
     response = api(admin).post(simulate(2))
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert {k: body["summary"][k] for k in ("screened", "changed", "stricter", "looser",
-                                            "active_grants_stricter")} \
-        == {"screened": 2, "changed": 2, "stricter": 1, "looser": 1, "active_grants_stricter": 1}
+    assert {
+        k: body["summary"][k]
+        for k in ("screened", "changed", "stricter", "looser", "active_grants_stricter")
+    } == {"screened": 2, "changed": 2, "stricter": 1, "looser": 1, "active_grants_stricter": 1}
     first, second = body["changes"]
-    assert (first["application"], first["direction"], first["before"]["route"],
-            first["after"]["route"], first["new_domains"], first["grant_active"]) \
-        == (stricter.pk, "stricter", "standard", "extra_scrutiny", ["finance-credit"], True)
+    assert (
+        first["application"],
+        first["direction"],
+        first["before"]["route"],
+        first["after"]["route"],
+        first["new_domains"],
+        first["grant_active"],
+    ) == (stricter.pk, "stricter", "standard", "extra_scrutiny", ["finance-credit"], True)
     assert first["evidence"][0]["text"] == "loyalty points"
-    assert (second["application"], second["direction"], second["dropped_domains"]) \
-        == (looser.pk, "looser", ["medical-health"])
+    assert (second["application"], second["direction"], second["dropped_domains"]) == (
+        looser.pk,
+        "looser",
+        ["medical-health"],
+    )
     assert len(body["fingerprint"]) == 16
 
 
@@ -58,7 +67,8 @@ def test_a_draft_whose_rules_do_not_compile_is_400(api, admin, loyalty_draft):
 
 
 def test_admin_publishes_and_the_stricter_grants_get_a_rereview(
-        api, admin, approved, loyalty_draft, django_capture_on_commit_callbacks):
+    api, admin, approved, loyalty_draft, django_capture_on_commit_callbacks
+):
     grant = approved(**STRICTER)
     approved(**LOOSER)
     fingerprint = api(admin).post(simulate(2)).json()["fingerprint"]
@@ -66,8 +76,9 @@ def test_admin_publishes_and_the_stricter_grants_get_a_rereview(
         response = api(admin).post(publish(2), {"fingerprint": fingerprint}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "published" and len(callbacks) == 1
-    assert list(GrantReview.objects.values_list("grant", "kind", "policy_number")) \
-        == [(grant.pk, "policy", 2)]
+    assert list(GrantReview.objects.values_list("grant", "kind", "policy_number")) == [
+        (grant.pk, "policy", 2)
+    ]
     again = api(admin).post(publish(2))
     assert again.status_code == 409 and again.json()["code"] == "already_published"
     listed = api(admin).get(LIST).json()

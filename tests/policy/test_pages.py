@@ -22,8 +22,9 @@ def test_admins_see_the_versions_with_a_simulate_link_for_drafts(admin_client, l
     assert "/reviews/policy/1/simulate/" not in html
 
 
-def test_the_simulation_page_lists_changes_and_counts(admin_client, approved, submitted,
-                                                     loyalty_draft):
+def test_the_simulation_page_lists_changes_and_counts(
+    admin_client, approved, submitted, loyalty_draft
+):
     stricter = approved(**STRICTER).application
     looser = submitted(**LOOSER)
     page = admin_client.get("/reviews/policy/2/simulate/")
@@ -50,13 +51,15 @@ def test_publishing_needs_the_confirmation(admin_client, loyalty_draft):
 
 
 def test_publishing_from_the_page_opens_rereviews_once_it_commits(
-        admin_client, approved, loyalty_draft, django_capture_on_commit_callbacks):
+    admin_client, approved, loyalty_draft, django_capture_on_commit_callbacks
+):
     grant = approved(**STRICTER)
     approved(**LOOSER)
     fingerprint = admin_client.get("/reviews/policy/2/simulate/").context["result"].fingerprint
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post("/reviews/policy/2/publish/",
-                                     {"confirm": "yes", "fingerprint": fingerprint})
+        response = admin_client.post(
+            "/reviews/policy/2/publish/", {"confirm": "yes", "fingerprint": fingerprint}
+        )
     assert response.status_code == 302 and response.url == "/reviews/policy/"
     assert policy.current_policy().number == 2
     assert list(GrantReview.objects.values_list("grant", "policy_number")) == [(grant.pk, 2)]

@@ -28,9 +28,14 @@ def reshaped_draft(admin):
     Domain.objects.filter(policy=draft, slug="insurance").update(kind="prohibited")
     Domain.objects.filter(policy=draft, slug="legal").delete()
     Domain.objects.filter(policy=draft, slug="astroturfing").update(rules={})
-    Domain.objects.create(policy=draft, slug="pets", name="Pets", kind="extra_scrutiny",
-                          description="Animals.", rules={"triggers": [
-                              {"any": ["dog*", "cat", "cats", "pet*"], "weight": 3}]})
+    Domain.objects.create(
+        policy=draft,
+        slug="pets",
+        name="Pets",
+        kind="extra_scrutiny",
+        description="Animals.",
+        rules={"triggers": [{"any": ["dog*", "cat", "cats", "pet*"], "weight": 3}]},
+    )
     Domain.objects.filter(policy=draft, slug="spam").update(name="Renamed", description="x")
     return draft
 
@@ -38,18 +43,30 @@ def reshaped_draft(admin):
 def brute_force(before, after, texts, declared):
     return simulation.direction(
         simulation.verdict_of(screening.screen(before, texts=texts, declared=declared)),
-        simulation.verdict_of(screening.screen(after, texts=texts, declared=declared)))
+        simulation.verdict_of(screening.screen(after, texts=texts, declared=declared)),
+    )
 
 
 def test_policy_pair_never_skips_an_application_the_policies_screen_apart(reshaped_draft):
-    pair = simulation.PolicyPair(policy.compiled(policy.current_policy()),
-                                 policy.compiled_draft(reshaped_draft))
-    assert pair.changed == ["astroturfing", "finance-credit", "insurance", "legal",
-                            "medical-health", "pets", "spam"]
+    pair = simulation.PolicyPair(
+        policy.compiled(policy.current_policy()), policy.compiled_draft(reshaped_draft)
+    )
+    assert pair.changed == [
+        "astroturfing",
+        "finance-credit",
+        "insurance",
+        "legal",
+        "medical-health",
+        "pets",
+        "spam",
+    ]
     differ, skipped = 0, 0
     for case in CASES:
-        content = {"title": case["title"], "description": case["description"],
-                   "mitigations": case["mitigations"]}
+        content = {
+            "title": case["title"],
+            "description": case["description"],
+            "mitigations": case["mitigations"],
+        }
         for declared in (case["declared"], ["legal", "insurance"], ["pets"]):
             texts = texts_of(content)
             way = brute_force(pair.before, pair.after, texts, declared)
@@ -63,7 +80,8 @@ def test_policy_pair_never_skips_an_application_the_policies_screen_apart(reshap
 def test_a_draft_that_changes_no_rules_changes_nothing(admin):
     draft = policy.policy_draft_create(actor=admin)
     Domain.objects.filter(policy=draft, slug="spam").update(description="Only reworded")
-    pair = simulation.PolicyPair(policy.compiled(policy.current_policy()),
-                                 policy.compiled_draft(draft))
+    pair = simulation.PolicyPair(
+        policy.compiled(policy.current_policy()), policy.compiled_draft(draft)
+    )
     assert pair.changed == []
     assert not pair.may_differ({"title": "Bulk SMS blaster"}, ["spam"])

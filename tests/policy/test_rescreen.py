@@ -22,7 +22,8 @@ def events(action):
 
 
 def test_publishing_opens_one_policy_rereview_for_each_grant_now_screened_stricter(
-        approved, admin, loyalty_draft, django_capture_on_commit_callbacks):
+    approved, admin, loyalty_draft, django_capture_on_commit_callbacks
+):
     stricter = approved(**STRICTER)
     others = [approved(**LOOSER), approved(**SAME_PHRASE), approved(**UNRELATED)]
     suspended = approved(**{**STRICTER, "title": "Loyalty desk, paused"})
@@ -33,24 +34,31 @@ def test_publishing_opens_one_policy_rereview_for_each_grant_now_screened_strict
 
     item = policy_items().get()
     assert item.grant == stricter and item.policy_number == 2 and item.is_open
-    assert item.reason == ("Policy v2 screens this use case stricter: now extra_scrutiny, "
-                           "matching finance-credit (was standard).")
+    assert item.reason == (
+        "Policy v2 screens this use case stricter: now extra_scrutiny, "
+        "matching finance-credit (was standard)."
+    )
     assert item.details["before"] == {"route": "standard", "domains": []}
     assert item.details["after"] == {"route": "extra_scrutiny", "domains": ["finance-credit"]}
     assert item.details["previous"] == item.details["before"]  # v1, recomputed
     assert item.details["new_domains"] == ["finance-credit"]
-    assert [(m["field"], m["text"]) for m in item.details["evidence"]] \
-        == [("description", "loyalty points")]
+    assert [(m["field"], m["text"]) for m in item.details["evidence"]] == [
+        ("description", "loyalty points")
+    ]
     assert events("grant_review.opened").count() == 1
     run = events("policy.grants_rescreened").get()
     assert run.target_id == "2" and run.data["baseline"] == 1
-    assert {k: run.data[k] for k in ("checked", "stricter", "opened")} \
-        == {"checked": 4, "stricter": 1, "opened": 1}
+    assert {k: run.data[k] for k in ("checked", "stricter", "opened")} == {
+        "checked": 4,
+        "stricter": 1,
+        "opened": 1,
+    }
     assert all(not g.reviews.exists() for g in others + [suspended])
 
 
-def test_running_the_sweep_again_adds_nothing(approved, admin, loyalty_draft,
-                                              django_capture_on_commit_callbacks):
+def test_running_the_sweep_again_adds_nothing(
+    approved, admin, loyalty_draft, django_capture_on_commit_callbacks
+):
     approved(**STRICTER)
     with django_capture_on_commit_callbacks(execute=True):
         policy_changes.policy_publish(actor=admin, policy_version=loyalty_draft)
@@ -62,12 +70,15 @@ def test_running_the_sweep_again_adds_nothing(approved, admin, loyalty_draft,
     assert events("grant_review.opened").count() == 1
 
 
-def test_a_publication_on_the_admin_site_is_caught_by_the_sweep(client, approved, admin,
-                                                                loyalty_draft):
+def test_a_publication_on_the_admin_site_is_caught_by_the_sweep(
+    client, approved, admin, loyalty_draft
+):
     grant = approved(**STRICTER)
     client.force_login(admin)
-    client.post("/admin/approvals/policyversion/",
-                {"action": "publish", "_selected_action": [loyalty_draft.pk]})
+    client.post(
+        "/admin/approvals/policyversion/",
+        {"action": "publish", "_selected_action": [loyalty_draft.pk]},
+    )
     assert policy.current_policy() == loyalty_draft and not policy_items().exists()
     assert tasks.rescreen_grants()["opened"] == 1
     assert policy_items().get().grant == grant
@@ -76,7 +87,8 @@ def test_a_publication_on_the_admin_site_is_caught_by_the_sweep(client, approved
 
 
 def test_versions_published_between_two_runs_are_covered_by_the_later_one(
-        approved, admin, loyalty_draft, django_capture_on_commit_callbacks):
+    approved, admin, loyalty_draft, django_capture_on_commit_callbacks
+):
     grant = approved(**STRICTER)
     tasks.rescreen_grants()  # v1 done: nothing to compare with but the approvals
     policy.policy_publish(actor=admin, policy=loyalty_draft)  # v2, without a re-screen
@@ -96,7 +108,8 @@ def test_versions_published_between_two_runs_are_covered_by_the_later_one(
 
 
 def test_a_change_already_rereviewed_is_not_asked_again_by_the_next_version(
-        approved, admin, loyalty_draft, django_capture_on_commit_callbacks):
+    approved, admin, loyalty_draft, django_capture_on_commit_callbacks
+):
     approved(**STRICTER)
     with django_capture_on_commit_callbacks(execute=True):
         policy_changes.policy_publish(actor=admin, policy_version=loyalty_draft)
@@ -108,7 +121,8 @@ def test_a_change_already_rereviewed_is_not_asked_again_by_the_next_version(
 
 
 def test_what_reviewers_weighed_at_approval_is_not_asked_again(
-        approved, admin, django_capture_on_commit_callbacks):
+    approved, admin, django_capture_on_commit_callbacks
+):
     """Approved as extra scrutiny (medical-health); v2 adds a cue that clears it, v3 takes
     the cue out again: stricter than v2, but not than the approval, so no re-review."""
     approved(**LOOSER)
@@ -126,7 +140,8 @@ def test_what_reviewers_weighed_at_approval_is_not_asked_again(
 
 
 def test_a_grant_with_an_open_policy_rereview_gains_the_new_finding(
-        approved, admin, loyalty_draft, django_capture_on_commit_callbacks):
+    approved, admin, loyalty_draft, django_capture_on_commit_callbacks
+):
     from reviews.grant_reviews import rereview_open
 
     grant = approved(**STRICTER)
@@ -151,8 +166,7 @@ def test_a_stale_simulation_does_not_publish(admin, loyalty_draft):
     seen = simulation.policy_simulate(draft=loyalty_draft).fingerprint
     add_rule(loyalty_draft, "spam", "triggers", {"any": ["bulk texts"], "weight": 3})
     with pytest.raises(Conflict) as raised:
-        policy_changes.policy_publish(actor=admin, policy_version=loyalty_draft,
-                                      fingerprint=seen)
+        policy_changes.policy_publish(actor=admin, policy_version=loyalty_draft, fingerprint=seen)
     assert raised.value.code == "simulation_stale"
     assert policy.current_policy().number == 1
     fresh = simulation.policy_simulate(draft=loyalty_draft).fingerprint

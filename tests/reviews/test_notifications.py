@@ -35,25 +35,31 @@ def _site_url(settings):
 @pytest.fixture
 def screened(dev_a, django_capture_on_commit_callbacks):
     """`screened(**content)`: an application of Org A, submitted; its screening runs on commit."""
+
     def make(**changes) -> Application:
         application = lifecycle.application_create(
-            actor=dev_a, organization=dev_a.memberships.get().organization,
-            content={**BENIGN, **changes})
+            actor=dev_a,
+            organization=dev_a.memberships.get().organization,
+            content={**BENIGN, **changes},
+        )
         with django_capture_on_commit_callbacks(execute=True):
             lifecycle.application_submit(actor=dev_a, application=application)
         application.refresh_from_db()
         assert application.status == "in_review"
         return application
+
     return make
 
 
 @pytest.fixture
 def decided(django_capture_on_commit_callbacks):
     """Claims and decides, running what the decision's commit enqueues (the mail, eagerly)."""
+
     def decide(reviewer, application, **decision):
         claims.claim(reviewer=reviewer, application=application)
         with django_capture_on_commit_callbacks(execute=True):
             return decisions.decide(reviewer=reviewer, application=application, **decision)
+
     return decide
 
 
@@ -97,6 +103,7 @@ def flaky_mail(settings):
         FlakyBackend.failures, FlakyBackend.attempts = times, 0
         settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
         return FlakyBackend
+
     yield failing
     app.conf.task_eager_propagates = saved
 
@@ -112,8 +119,15 @@ def parts(mail) -> list[str]:
 
 def assert_no_reviewer_named(mail, *reviewers):
     for reviewer in reviewers:
-        for text in (mail.subject, mail.body, html_of(mail), *mail.to, *mail.cc, *mail.bcc,
-                     *mail.reply_to):
+        for text in (
+            mail.subject,
+            mail.body,
+            html_of(mail),
+            *mail.to,
+            *mail.cc,
+            *mail.bcc,
+            *mail.reply_to,
+        ):
             assert reviewer.email not in text
 
 
@@ -123,15 +137,25 @@ def portal_link(application):
 
 # The applicant, on every decision ---------------------------------------------------------
 
+
 def test_an_approval_mails_the_applicant_the_grant_its_conditions_and_a_link(
-        screened, decided, dev_a, reviewer, mailoutbox):
+    screened, decided, dev_a, reviewer, mailoutbox
+):
     application = screened()
-    decided(reviewer, application, decision="approve", rationale="A supervised, clear use.",
-            conditions=["Keep a person in the loop."], limits={"requests_per_minute": 30})
+    decided(
+        reviewer,
+        application,
+        decision="approve",
+        rationale="A supervised, clear use.",
+        conditions=["Keep a person in the loop."],
+        limits={"requests_per_minute": 30},
+    )
     [mail] = mailoutbox
     grant = Application.objects.get(pk=application.pk).grant
     assert mail.to == [dev_a.email]
-    assert mail.subject == f"Approved: application #{application.pk} \u201cSupport reply drafts\u201d"
+    assert (
+        mail.subject == f"Approved: application #{application.pk} \u201cSupport reply drafts\u201d"
+    )
     for text in parts(mail):
         assert "approved" in text and "Reviewer" in text
         assert "A supervised, clear use." in text
@@ -144,7 +168,8 @@ def test_an_approval_mails_the_applicant_the_grant_its_conditions_and_a_link(
 
 
 def test_an_approval_that_is_not_the_last_says_more_review_is_needed(
-        screened, decided, reviewer2, specialist, mailoutbox):
+    screened, decided, reviewer2, specialist, mailoutbox
+):
     application = screened(domains=["medical-health"])  # two approvals, one a specialist's
     decided(reviewer2, application, decision="approve", conditions=["No diagnoses."])
     [first] = mailoutbox
@@ -163,11 +188,16 @@ def test_an_approval_that_is_not_the_last_says_more_review_is_needed(
 
 
 def test_a_rejection_mails_the_rationale_and_the_cited_policy_clauses(
-        screened, decided, reviewer, mailoutbox):
+    screened, decided, reviewer, mailoutbox
+):
     application = screened()
-    decided(reviewer, application, decision="reject",
-            rationale="Replies would reach customers as if a person wrote them.",
-            clauses=["impersonation-undisclosed-ai", "spam"])
+    decided(
+        reviewer,
+        application,
+        decision="reject",
+        rationale="Replies would reach customers as if a person wrote them.",
+        clauses=["impersonation-undisclosed-ai", "spam"],
+    )
     [mail] = mailoutbox
     assert mail.subject.startswith("Rejected:")
     for text in parts(mail):
@@ -179,11 +209,14 @@ def test_a_rejection_mails_the_rationale_and_the_cited_policy_clauses(
     assert_no_reviewer_named(mail, reviewer)
 
 
-def test_a_change_request_mails_the_rationale_and_the_link(
-        screened, decided, reviewer, mailoutbox):
+def test_a_change_request_mails_the_rationale_and_the_link(screened, decided, reviewer, mailoutbox):
     application = screened()
-    decided(reviewer, application, decision="request_changes",
-            rationale="Say who reads the drafts before they are sent.")
+    decided(
+        reviewer,
+        application,
+        decision="request_changes",
+        rationale="Say who reads the drafts before they are sent.",
+    )
     [mail] = mailoutbox
     assert mail.subject.startswith("Changes requested:")
     for text in parts(mail):
@@ -194,7 +227,8 @@ def test_a_change_request_mails_the_rationale_and_the_link(
 
 
 def test_the_decision_mail_goes_to_every_active_developer_of_the_organization_only(
-        screened, decided, dev_a, dev_b, reviewer, make_account, mailoutbox):
+    screened, decided, dev_a, dev_b, reviewer, make_account, mailoutbox
+):
     organization = dev_a.memberships.get().organization
     colleague = make_account("carol@org-a.example")
     departed = make_account("dan@org-a.example")
@@ -208,17 +242,25 @@ def test_the_decision_mail_goes_to_every_active_developer_of_the_organization_on
 
 
 def test_reviewer_text_is_escaped_in_the_html_part_and_plain_in_the_text_part(
-        screened, decided, reviewer, mailoutbox):
-    decided(reviewer, screened(), decision="reject",
-            rationale='<a href="https://evil.example">Click</a> & see')
+    screened, decided, reviewer, mailoutbox
+):
+    decided(
+        reviewer,
+        screened(),
+        decision="reject",
+        rationale='<a href="https://evil.example">Click</a> & see',
+    )
     [mail] = mailoutbox
     assert '<a href="https://evil.example">' not in html_of(mail)
-    assert "&lt;a href=&quot;https://evil.example&quot;&gt;Click&lt;/a&gt; &amp; see" in html_of(mail)
+    assert "&lt;a href=&quot;https://evil.example&quot;&gt;Click&lt;/a&gt; &amp; see" in html_of(
+        mail
+    )
     assert '<a href="https://evil.example">Click</a> & see' in mail.body
 
 
 def test_a_broker_outage_does_not_break_the_decision(
-        screened, decided, reviewer, mailoutbox, caplog):
+    screened, decided, reviewer, mailoutbox, caplog
+):
     application = screened()
     started = time.monotonic()
     with broker_down():
@@ -239,7 +281,8 @@ def test_a_broker_outage_does_not_break_the_decision(
 
 
 def test_a_mail_server_failure_is_retried_until_the_mail_goes_out(
-        screened, decided, reviewer, flaky_mail, mailoutbox):
+    screened, decided, reviewer, flaky_mail, mailoutbox
+):
     backend = flaky_mail(2)
     decided(reviewer, screened(), decision="reject", rationale="Out of scope.")
     assert backend.attempts == 3
@@ -247,7 +290,8 @@ def test_a_mail_server_failure_is_retried_until_the_mail_goes_out(
 
 
 def test_mail_retries_are_bounded_and_never_undo_the_decision(
-        screened, decided, reviewer, flaky_mail, mailoutbox):
+    screened, decided, reviewer, flaky_mail, mailoutbox
+):
     backend = flaky_mail(100)
     application = screened()
     decided(reviewer, application, decision="reject", rationale="Out of scope.")
@@ -263,6 +307,7 @@ def test_sending_a_decision_mail_for_a_missing_decision_sends_nothing(mailoutbox
 
 # SLA: reviewers before, administrators after ----------------------------------------------
 
+
 @pytest.fixture
 def staff(make_account, dev_a, reviewer, reviewer2, admin, gateway):
     """Who could hear of an item: eligible reviewers and an admin, and those who must not."""
@@ -272,21 +317,26 @@ def staff(make_account, dev_a, reviewer, reviewer2, admin, gateway):
     accounts.opt_outs_set(actor=None, user=squeamish, opt_outs=["medical-health"])
     retired = make_account("rex@provider.example", role="reviewer")
     accounts.active_set(actor=None, user=retired, active=False)
-    return {"eligible": sorted([reviewer.email, reviewer2.email, admin.email]),
-            "refused": [insider, squeamish, retired, gateway, dev_a]}
+    return {
+        "eligible": sorted([reviewer.email, reviewer2.email, admin.email]),
+        "refused": [insider, squeamish, retired, gateway, dev_a],
+    }
 
 
 @pytest.fixture
 def notify(django_capture_on_commit_callbacks):
     """Runs the SLA service at `now`, and the mail tasks its commits enqueue."""
+
     def run(now):
         with django_capture_on_commit_callbacks(execute=True):
             return notifications.sla_notify(now=now)
+
     return run
 
 
 def test_reviewers_who_may_review_an_item_are_warned_once_as_its_sla_nears(
-        screened, staff, notify, mailoutbox):
+    screened, staff, notify, mailoutbox
+):
     application = screened(domains=["medical-health"])
     soon = application.sla_due_at - timedelta(hours=1)
     assert notify(soon) == {"nearing": 1, "breached": 0}
@@ -312,7 +362,8 @@ def test_an_item_far_from_its_sla_warns_nobody(screened, staff, notify, mailoutb
 
 
 def test_a_reviewer_who_decided_the_revision_is_not_warned_again(
-        screened, decided, reviewer2, specialist, notify, mailoutbox):
+    screened, decided, reviewer2, specialist, notify, mailoutbox
+):
     application = screened(domains=["medical-health"])
     decided(reviewer2, application, decision="approve")
     mailoutbox.clear()
@@ -321,7 +372,8 @@ def test_a_reviewer_who_decided_the_revision_is_not_warned_again(
 
 
 def test_a_breach_is_told_to_every_active_admin_once_and_audited(
-        screened, staff, admin, make_account, notify, mailoutbox):
+    screened, staff, admin, make_account, notify, mailoutbox
+):
     second_admin = make_account("abe@provider.example", role="admin")
     former_admin = make_account("amy@provider.example", role="admin")
     accounts.active_set(actor=None, user=former_admin, active=False)
@@ -336,12 +388,12 @@ def test_a_breach_is_told_to_every_active_admin_once_and_audited(
     assert notify(late + timedelta(hours=1)) == {"nearing": 0, "breached": 0}
     assert len(mailoutbox) == 2
     assert SlaNotice.objects.filter(kind="breached").count() == 1
-    assert AuditEvent.objects.filter(action="sla.breached",
-                                     target_id=str(application.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="sla.breached", target_id=str(application.pk)).count() == 1
+    )
 
 
-def test_decided_applications_are_not_warned_about(
-        screened, decided, reviewer, notify, mailoutbox):
+def test_decided_applications_are_not_warned_about(screened, decided, reviewer, notify, mailoutbox):
     application = screened()
     decided(reviewer, application, decision="approve")
     mailoutbox.clear()
@@ -350,8 +402,8 @@ def test_decided_applications_are_not_warned_about(
 
 
 def test_a_resubmitted_revision_is_warned_about_again(
-        screened, decided, dev_a, reviewer, notify, mailoutbox,
-        django_capture_on_commit_callbacks):
+    screened, decided, dev_a, reviewer, notify, mailoutbox, django_capture_on_commit_callbacks
+):
     application = screened()
     notify(application.sla_due_at - timedelta(hours=1))
     decided(reviewer, application, decision="request_changes", rationale="Say more.")
@@ -365,7 +417,8 @@ def test_a_resubmitted_revision_is_warned_about_again(
 
 
 def test_a_notice_whose_application_was_decided_before_its_mail_went_out_sends_nothing(
-        screened, decided, reviewer, django_capture_on_commit_callbacks, mailoutbox):
+    screened, decided, reviewer, django_capture_on_commit_callbacks, mailoutbox
+):
     application = screened()
     with django_capture_on_commit_callbacks(execute=False):  # the mail task not run yet
         notifications.sla_notify(now=application.sla_due_at - timedelta(hours=1))
@@ -376,7 +429,8 @@ def test_a_notice_whose_application_was_decided_before_its_mail_went_out_sends_n
 
 
 def test_the_periodic_task_notifies_through_celery(
-        screened, reviewer, settings, django_capture_on_commit_callbacks, mailoutbox):
+    screened, reviewer, settings, django_capture_on_commit_callbacks, mailoutbox
+):
     settings.REVIEW_SLA_WARNING_HOURS = 24 * 30
     screened()
     with django_capture_on_commit_callbacks(execute=True):
@@ -390,12 +444,13 @@ def test_the_periodic_task_releases_idle_claims_with_an_audit_event(screened, re
     Claim.objects.update(claimed_at=timezone.now() - timedelta(hours=2))
     assert tasks.release_idle_claims.apply().get() == 1
     assert not Claim.objects.exists()
-    assert AuditEvent.objects.filter(action="claim.expired",
-                                     target_id=str(application.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="claim.expired", target_id=str(application.pk)).count()
+        == 1
+    )
 
 
 # Two beats at once (PostgreSQL: real row locks) -------------------------------------------
-
 
 
 @pytest.fixture
@@ -407,10 +462,12 @@ def project_celery_app():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_beats_racing_send_each_notice_once(project_celery_app, default_policy, dev_a,
-                                                 reviewer, admin, mailoutbox):
+def test_two_beats_racing_send_each_notice_once(
+    project_celery_app, default_policy, dev_a, reviewer, admin, mailoutbox
+):
     application = lifecycle.application_create(
-        actor=dev_a, organization=dev_a.memberships.get().organization, content=BENIGN)
+        actor=dev_a, organization=dev_a.memberships.get().organization, content=BENIGN
+    )
     lifecycle.application_submit(actor=dev_a, application=application)  # screened on commit
     application.refresh_from_db()
     soon = application.sla_due_at - timedelta(hours=1)

@@ -17,9 +17,16 @@ def page(application, action=""):
 
 
 def approve_body(**changes):
-    return {"decision": "approve", "rationale": "", "models": ["chat-small"],
-            "endpoints": ["/v1/chat/completions"], "requests_per_minute": "60",
-            "tokens_per_minute": "1158", "monthly_tokens": "5000000", **changes}
+    return {
+        "decision": "approve",
+        "rationale": "",
+        "models": ["chat-small"],
+        "endpoints": ["/v1/chat/completions"],
+        "requests_per_minute": "60",
+        "tokens_per_minute": "1158",
+        "monthly_tokens": "5000000",
+        **changes,
+    }
 
 
 @pytest.fixture
@@ -27,10 +34,12 @@ def signed_in(client):
     def as_user(user):
         client.force_login(user)
         return client
+
     return as_user
 
 
 # Who may open them ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("persona", ["dev_a", "dev_b"])
 def test_developers_are_refused_every_reviewer_page(request, signed_in, in_review, persona):
@@ -38,8 +47,12 @@ def test_developers_are_refused_every_reviewer_page(request, signed_in, in_revie
     client = signed_in(request.getfixturevalue(persona))
     for path in ["/reviews/", "/reviews/settings/", page(application)]:
         assert client.get(path).status_code == 403, path
-    for path in ["/reviews/next/", page(application, "claim/"), page(application, "release/"),
-                 page(application, "decide/")]:
+    for path in [
+        "/reviews/next/",
+        page(application, "claim/"),
+        page(application, "release/"),
+        page(application, "decide/"),
+    ]:
         assert client.post(path, approve_body()).status_code == 403, path
     assert not Claim.objects.exists() and not Decision.objects.exists()
 
@@ -50,7 +63,8 @@ def test_reviewer_pages_ask_anonymous_visitors_to_sign_in(client):
 
 
 def test_a_reviewer_of_the_applicants_organization_gets_no_claim_or_decision_form(
-        signed_in, make_account, dev_a, in_review):
+    signed_in, make_account, dev_a, in_review
+):
     insider = make_account("ivy@org-a-reviewer.example", role="reviewer")
     accounts._add_member(insider, dev_a.memberships.get().organization)
     application = in_review()
@@ -67,6 +81,7 @@ def test_a_reviewer_of_the_applicants_organization_gets_no_claim_or_decision_for
 
 # The queue ------------------------------------------------------------------------------
 
+
 def test_queue_filters_by_route_and_counts_every_route(signed_in, reviewer, in_review):
     standard = in_review()
     scrutiny = in_review(title="Symptom notes", domains=["medical-health"])
@@ -75,13 +90,17 @@ def test_queue_filters_by_route_and_counts_every_route(signed_in, reviewer, in_r
     html = client.get("/reviews/").content.decode()
     # The reviewer is a medical-health specialist: the item needing one comes first.
     assert html.index(f'data-application="{scrutiny.pk}"') < html.index(
-        f'data-application="{standard.pk}"')
+        f'data-application="{standard.pk}"'
+    )
     assert "Your specialty" in html
 
     html = client.get("/reviews/", {"route": "standard"}).content.decode()
     assert f'data-application="{standard.pk}"' in html
     assert f'data-application="{scrutiny.pk}"' not in html
-    assert '<li data-count-route="extra_scrutiny"><a href="?route=extra_scrutiny">Extra scrutiny</a>: <strong>1</strong>' in html
+    assert (
+        '<li data-count-route="extra_scrutiny"><a href="?route=extra_scrutiny">Extra scrutiny</a>: <strong>1</strong>'
+        in html
+    )
 
     html = client.get("/reviews/", {"claimed": "yes"}).content.decode()
     assert "data-application=" not in html
@@ -90,7 +109,8 @@ def test_queue_filters_by_route_and_counts_every_route(signed_in, reviewer, in_r
 def test_overdue_items_say_so_in_words(signed_in, reviewer, in_review):
     application = in_review()
     Application.objects.filter(pk=application.pk).update(
-        sla_due_at=application.sla_due_at.replace(year=2020))
+        sla_due_at=application.sla_due_at.replace(year=2020)
+    )
     html = signed_in(reviewer).get("/reviews/").content.decode()
     assert 'class="overdue"' in html and ">Overdue<" in html
 
@@ -104,8 +124,7 @@ def test_an_invalid_filter_is_named_and_the_others_still_apply(signed_in, review
 
 def test_next_item_claims_the_most_urgent_and_opens_it(signed_in, reviewer2, in_review):
     later, sooner = in_review(), in_review(title="Sooner")
-    Application.objects.filter(pk=sooner.pk).update(
-        sla_due_at=later.sla_due_at.replace(year=2020))
+    Application.objects.filter(pk=sooner.pk).update(sla_due_at=later.sla_due_at.replace(year=2020))
     client = signed_in(reviewer2)
     response = client.post("/reviews/next/")
     assert response.status_code == 302 and response["Location"] == page(sooner)
@@ -115,6 +134,7 @@ def test_next_item_claims_the_most_urgent_and_opens_it(signed_in, reviewer2, in_
 
 
 # Claim and decide without JavaScript ----------------------------------------------------
+
 
 def test_claim_then_approve_with_a_narrowed_limit(signed_in, reviewer2, in_review):
     application = in_review()
@@ -126,8 +146,10 @@ def test_claim_then_approve_with_a_narrowed_limit(signed_in, reviewer2, in_revie
     assert Claim.objects.get().reviewer == reviewer2
     assert page(application, "decide/") in client.get(page(application)).content.decode()
 
-    response = client.post(page(application, "decide/"), approve_body(
-        requests_per_minute="20", other_conditions="Log every prompt.\n\n"))
+    response = client.post(
+        page(application, "decide/"),
+        approve_body(requests_per_minute="20", other_conditions="Log every prompt.\n\n"),
+    )
     assert response.status_code == 302 and response["Location"] == page(application)
     application.refresh_from_db()
     assert application.status == "approved"
@@ -146,7 +168,8 @@ def test_release_gives_the_claim_back(signed_in, reviewer2, in_review):
 
 
 def test_a_rejection_cites_checked_clauses_and_typical_conditions_are_offered(
-        signed_in, reviewer, in_review):
+    signed_in, reviewer, in_review
+):
     application = in_review(domains=["medical-health"])
     client = signed_in(reviewer)
     client.post(page(application, "claim/"))
@@ -154,24 +177,33 @@ def test_a_rejection_cites_checked_clauses_and_typical_conditions_are_offered(
     assert "A qualified clinician reviews outputs; AI use disclosed." in html
     assert 'id="clause-medical-health"' in html
 
-    client.post(page(application, "decide/"), {
-        "decision": "reject", "rationale": "Diagnoses without a clinician.",
-        "clauses": ["medical-health"]})
+    client.post(
+        page(application, "decide/"),
+        {
+            "decision": "reject",
+            "rationale": "Diagnoses without a clinician.",
+            "clauses": ["medical-health"],
+        },
+    )
     decision = Decision.objects.get()
     assert decision.clauses == ["medical-health"] and decision.decision == "reject"
     application.refresh_from_db()
     assert application.status == "rejected"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"decision": "reject", "rationale": "  "}, "rationale"),
-    (approve_body(requests_per_minute="61"), "limits"),
-    (approve_body(models=[]), "models"),
-    ({"rationale": "no decision chosen"}, "decision"),
-    (approve_body(requests_per_minute="-1"), "requests_per_minute"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"decision": "reject", "rationale": "  "}, "rationale"),
+        (approve_body(requests_per_minute="61"), "limits"),
+        (approve_body(models=[]), "models"),
+        ({"rationale": "no decision chosen"}, "decision"),
+        (approve_body(requests_per_minute="-1"), "requests_per_minute"),
+    ],
+)
 def test_errors_are_shown_next_to_the_field_and_nothing_is_saved(
-        signed_in, reviewer2, in_review, body, field):
+    signed_in, reviewer2, in_review, body, field
+):
     application = in_review()
     client = signed_in(reviewer2)
     client.post(page(application, "claim/"))
@@ -195,6 +227,7 @@ def test_deciding_without_the_claim_is_refused_with_the_reason(signed_in, review
 
 # The same actions through htmx answer with the panel alone -------------------------------
 
+
 def test_htmx_claim_and_decision_answer_with_the_panel(signed_in, reviewer2, in_review):
     application = in_review()
     client = signed_in(reviewer2)
@@ -215,15 +248,26 @@ def test_htmx_claim_and_decision_answer_with_the_panel(signed_in, reviewer2, in_
 
 # The review page shows the revision, its evidence, the diff and the precedent ------------
 
+
 def test_the_review_page_shows_the_diff_against_the_previous_revision(
-        signed_in, reviewer2, dev_a, in_review):
+    signed_in, reviewer2, dev_a, in_review
+):
     application = in_review()
     claims.claim(reviewer=reviewer2, application=application)
-    decisions.decide(reviewer=reviewer2, application=application, decision="request_changes",
-                     rationale="Say who reads the drafts.")
-    lifecycle.application_update(actor=dev_a, application=application, changes={
-        "description": application.description + " A team lead audits them weekly.",
-        "expected_requests_per_minute": 30})
+    decisions.decide(
+        reviewer=reviewer2,
+        application=application,
+        decision="request_changes",
+        rationale="Say who reads the drafts.",
+    )
+    lifecycle.application_update(
+        actor=dev_a,
+        application=application,
+        changes={
+            "description": application.description + " A team lead audits them weekly.",
+            "expected_requests_per_minute": 30,
+        },
+    )
     lifecycle.application_submit(actor=dev_a, application=application)
     lifecycle.application_screen(application_id=application.pk)
 
@@ -234,7 +278,8 @@ def test_the_review_page_shows_the_diff_against_the_previous_revision(
 
 
 def test_the_review_page_lists_the_organizations_earlier_outcomes(
-        signed_in, reviewer2, dev_a, in_review):
+    signed_in, reviewer2, dev_a, in_review
+):
     earlier = in_review(title="Earlier tool")
     lifecycle.application_withdraw(actor=dev_a, application=earlier)
     current = in_review()
@@ -243,13 +288,16 @@ def test_the_review_page_lists_the_organizations_earlier_outcomes(
 
 
 def test_the_review_page_highlights_the_evidence(signed_in, reviewer2, in_review):
-    application = in_review(description="Our assistant reads a patient's symptoms and suggests "
-                                        "questions a clinician may ask at the next visit.")
+    application = in_review(
+        description="Our assistant reads a patient's symptoms and suggests "
+        "questions a clinician may ask at the next visit."
+    )
     html = signed_in(reviewer2).get(page(application)).content.decode()
     assert '<mark title="medical-health"' in html
 
 
 # Settings -------------------------------------------------------------------------------
+
 
 def test_opting_out_hides_the_domain_from_the_queue(signed_in, reviewer2, in_review):
     application = in_review(domains=["medical-health"])
@@ -278,13 +326,20 @@ def test_an_unknown_domain_is_refused_and_nothing_is_saved(signed_in, reviewer2)
 
 # Comments, and what the developer sees --------------------------------------------------
 
+
 def test_the_developer_sees_reviewer_not_an_identity_and_replies(
-        signed_in, reviewer2, dev_a, in_review):
+    signed_in, reviewer2, dev_a, in_review
+):
     application = in_review()
     comments.comment_add(author=reviewer2, application=application, body="Who edits replies?")
     claims.claim(reviewer=reviewer2, application=application)
-    decisions.decide(reviewer=reviewer2, application=application, decision="approve",
-                     conditions=["Log every prompt."], limits={"requests_per_minute": 10})
+    decisions.decide(
+        reviewer=reviewer2,
+        application=application,
+        decision="approve",
+        conditions=["Log every prompt."],
+        limits={"requests_per_minute": 10},
+    )
     client = signed_in(dev_a)
 
     html = client.get(f"/portal/applications/{application.pk}/").content.decode()

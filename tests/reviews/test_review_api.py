@@ -26,6 +26,7 @@ def ids(response):
 
 # The queue ------------------------------------------------------------------------------
 
+
 def test_queue_lists_in_review_applications_oldest_sla_first(api, reviewer, in_review):
     first, second = in_review(), in_review(title="Second")
     Application.objects.filter(pk=second.pk).update(sla_due_at=first.sla_due_at.replace(year=2020))
@@ -40,7 +41,9 @@ def test_the_queue_is_for_reviewers(request, api, persona):
     assert api(request.getfixturevalue(persona)).get(Q).status_code == 403
 
 
-def test_a_reviewer_never_sees_their_own_organizations_applications(api, in_review, make_account, dev_a):
+def test_a_reviewer_never_sees_their_own_organizations_applications(
+    api, in_review, make_account, dev_a
+):
     insider = make_account("ivy@org-a-reviewer.example", role="reviewer")
     accounts._add_member(insider, dev_a.memberships.get().organization)
     application = in_review()
@@ -59,11 +62,15 @@ def test_opted_out_domains_are_not_shown(api, reviewer, in_review):
 
 
 def test_opt_outs_must_name_known_domains(api, reviewer):
-    response = api(reviewer).put("/api/v1/reviewer/opt-outs/", {"opt_outs": ["nope"]}, format="json")
+    response = api(reviewer).put(
+        "/api/v1/reviewer/opt-outs/", {"opt_outs": ["nope"]}, format="json"
+    )
     assert response.status_code == 400 and "opt_outs" in response.json()
 
 
-def test_specialist_items_come_first_for_specialists_and_are_marked(api, specialist, reviewer2, in_review):
+def test_specialist_items_come_first_for_specialists_and_are_marked(
+    api, specialist, reviewer2, in_review
+):
     plain = in_review()
     medical = in_review(domains=["medical-health"])
     Application.objects.filter(pk=medical.pk).update(sla_due_at=plain.sla_due_at.replace(year=2099))
@@ -86,8 +93,10 @@ def test_queue_filters(api, reviewer, in_review):
 
 
 def test_escalations_are_for_administrators(api, reviewer, admin, in_review):
-    escalated = in_review(description="We write fake reviews for our clients' products and "
-                                      "post them from many accounts.")
+    escalated = in_review(
+        description="We write fake reviews for our clients' products and "
+        "post them from many accounts."
+    )
     assert escalated.route_name == "policy_escalation"
     assert ids(api(reviewer).get(Q)) == []
     assert api(reviewer).post(url(escalated, "claim/")).json()["code"] == "admins_only"
@@ -96,7 +105,10 @@ def test_escalations_are_for_administrators(api, reviewer, admin, in_review):
 
 # Claims ---------------------------------------------------------------------------------
 
-def test_claim_conflicts_with_another_reviewers_claim_and_release_frees_it(api, reviewer, reviewer2, in_review):
+
+def test_claim_conflicts_with_another_reviewers_claim_and_release_frees_it(
+    api, reviewer, reviewer2, in_review
+):
     application = in_review()
     assert api(reviewer).post(url(application, "claim/")).status_code == 200
     assert api(reviewer).post(url(application, "claim/")).status_code == 200  # idempotent
@@ -105,7 +117,9 @@ def test_claim_conflicts_with_another_reviewers_claim_and_release_frees_it(api, 
     assert api(reviewer2).post(url(application, "release/")).status_code == 409
     assert api(reviewer).post(url(application, "release/")).status_code == 200
     assert api(reviewer2).post(url(application, "claim/")).status_code == 200
-    actions = list(AuditEvent.objects.filter(action__startswith="claim.").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="claim.").values_list("action", flat=True)
+    )
     assert actions == ["claim.taken", "claim.released", "claim.taken"]
 
 
@@ -120,6 +134,7 @@ def test_next_item_claims_the_most_urgent_unclaimed_one(api, reviewer, reviewer2
 
 def test_idle_claims_expire_and_that_is_audited(reviewer, in_review, settings):
     from reviews.claims import claim, release_idle
+
     application = in_review()
     claim(reviewer=reviewer, application=application)
     settings.REVIEW_CLAIM_IDLE_MINUTES = 0
@@ -130,11 +145,17 @@ def test_idle_claims_expire_and_that_is_audited(reviewer, in_review, settings):
 
 # Decisions ------------------------------------------------------------------------------
 
+
 def test_standard_approval_issues_a_grant_narrowed_by_the_reviewer(api, reviewer, dev_a, in_review):
     application = in_review()
-    response = claim_and_decide(api(reviewer), application, decision="approve",
-                                rationale="Fine", limits={"requests_per_minute": 20},
-                                conditions=["Log prompts for 30 days."])
+    response = claim_and_decide(
+        api(reviewer),
+        application,
+        decision="approve",
+        rationale="Fine",
+        limits={"requests_per_minute": 20},
+        conditions=["Log prompts for 30 days."],
+    )
     assert response.status_code == 201
     application.refresh_from_db()
     assert application.status == "approved"
@@ -150,20 +171,25 @@ def test_standard_approval_issues_a_grant_narrowed_by_the_reviewer(api, reviewer
 
 def test_deciding_needs_the_claim(api, reviewer, in_review):
     application = in_review()
-    response = api(reviewer).post(url(application, "decisions/"), {"decision": "approve"}, format="json")
+    response = api(reviewer).post(
+        url(application, "decisions/"), {"decision": "approve"}, format="json"
+    )
     assert response.status_code == 409 and response.json()["code"] == "not_claimed"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"decision": "approve", "limits": {"requests_per_minute": 61}}, "limits"),
-    ({"decision": "approve", "models": ["chat-large"]}, "models"),
-    ({"decision": "approve", "endpoints": ["/v1/embeddings"]}, "endpoints"),
-    ({"decision": "reject"}, "rationale"),
-    ({"decision": "request_changes", "rationale": "  "}, "rationale"),
-    ({"decision": "maybe"}, "decision"),
-    ({"decision": "reject", "rationale": "No", "clauses": ["made-up"]}, "clauses"),
-    ({"decision": "approve", "limits": {"requests_per_minute": -1}}, "limits"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"decision": "approve", "limits": {"requests_per_minute": 61}}, "limits"),
+        ({"decision": "approve", "models": ["chat-large"]}, "models"),
+        ({"decision": "approve", "endpoints": ["/v1/embeddings"]}, "endpoints"),
+        ({"decision": "reject"}, "rationale"),
+        ({"decision": "request_changes", "rationale": "  "}, "rationale"),
+        ({"decision": "maybe"}, "decision"),
+        ({"decision": "reject", "rationale": "No", "clauses": ["made-up"]}, "clauses"),
+        ({"decision": "approve", "limits": {"requests_per_minute": -1}}, "limits"),
+    ],
+)
 def test_bad_decisions_are_a_400_naming_the_field(api, reviewer, in_review, body, field):
     application = in_review()
     response = claim_and_decide(api(reviewer), application, **body)
@@ -174,14 +200,22 @@ def test_bad_decisions_are_a_400_naming_the_field(api, reviewer, in_review, body
 
 def test_one_rejection_ends_it(api, reviewer, in_review):
     application = in_review(domains=["medical-health"])
-    response = claim_and_decide(api(reviewer), application, decision="reject",
-                                rationale="Diagnosis without a clinician.", clauses=["medical-health"])
+    response = claim_and_decide(
+        api(reviewer),
+        application,
+        decision="reject",
+        rationale="Diagnosis without a clinician.",
+        clauses=["medical-health"],
+    )
     assert response.status_code == 201
     assert Application.objects.get(pk=application.pk).status == "rejected"
 
 
-def test_request_changes_then_resubmit_makes_a_new_revision_to_decide(api, reviewer, dev_a, in_review):
+def test_request_changes_then_resubmit_makes_a_new_revision_to_decide(
+    api, reviewer, dev_a, in_review
+):
     from approvals import lifecycle
+
     application = in_review()
     claim_and_decide(api(reviewer), application, decision="request_changes", rationale="Say more.")
     application.refresh_from_db()
@@ -200,7 +234,9 @@ def test_deciding_twice_on_one_revision_is_a_conflict(api, reviewer, in_review):
     assert again.status_code == 409 and again.json()["code"] == "already_decided"
 
 
-def test_extra_scrutiny_needs_two_reviewers_one_a_specialist(api, make_account, reviewer2, specialist, in_review):
+def test_extra_scrutiny_needs_two_reviewers_one_a_specialist(
+    api, make_account, reviewer2, specialist, in_review
+):
     generalist = make_account("gil@provider.example", role="reviewer")
     application = in_review(domains=["medical-health"])
     assert claim_and_decide(api(reviewer2), application, decision="approve").status_code == 201
@@ -208,42 +244,63 @@ def test_extra_scrutiny_needs_two_reviewers_one_a_specialist(api, make_account, 
     refused = claim_and_decide(api(generalist), application, decision="approve")
     assert refused.status_code == 403 and refused.json()["code"] == "specialist_required"
     api(generalist).post(url(application, "release/"))
-    assert claim_and_decide(api(specialist), application, decision="approve",
-                            limits={"tokens_per_minute": 100}).status_code == 201
+    assert (
+        claim_and_decide(
+            api(specialist), application, decision="approve", limits={"tokens_per_minute": 100}
+        ).status_code
+        == 201
+    )
     application.refresh_from_db()
     assert application.status == "approved"
     assert Grant.objects.get(application=application).limits["tokens_per_minute"] == 100
 
 
-def test_a_non_specialist_may_still_reject_an_extra_scrutiny_application(api, make_account, reviewer2, in_review):
+def test_a_non_specialist_may_still_reject_an_extra_scrutiny_application(
+    api, make_account, reviewer2, in_review
+):
     generalist = make_account("gil@provider.example", role="reviewer")
     application = in_review(domains=["medical-health"])
     claim_and_decide(api(reviewer2), application, decision="approve")
-    response = claim_and_decide(api(generalist), application, decision="reject", rationale="No clinician")
+    response = claim_and_decide(
+        api(generalist), application, decision="reject", rationale="No clinician"
+    )
     assert response.status_code == 201
     assert Application.objects.get(pk=application.pk).status == "rejected"
 
 
 def test_an_admin_clears_an_escalation_and_review_goes_on(api, admin, reviewer, in_review):
-    escalated = in_review(description="We write fake reviews for our clients' products and "
-                                      "post them from many accounts.")
-    assert claim_and_decide(api(admin), escalated, decision="approve",
-                            rationale="Reviewed: it is a test fixture generator.").status_code == 201
+    escalated = in_review(
+        description="We write fake reviews for our clients' products and "
+        "post them from many accounts."
+    )
+    assert (
+        claim_and_decide(
+            api(admin),
+            escalated,
+            decision="approve",
+            rationale="Reviewed: it is a test fixture generator.",
+        ).status_code
+        == 201
+    )
     escalated.refresh_from_db()
     assert escalated.status == "in_review" and escalated.route_name == "standard"
     assert ids(api(reviewer).get(Q)) == [escalated.pk]
 
 
 def test_an_admin_rejects_an_escalation(api, admin, in_review):
-    escalated = in_review(description="We write fake reviews for our clients' products and "
-                                      "post them from many accounts.")
-    claim_and_decide(api(admin), escalated, decision="reject", rationale="Astroturfing",
-                     clauses=["astroturfing"])
+    escalated = in_review(
+        description="We write fake reviews for our clients' products and "
+        "post them from many accounts."
+    )
+    claim_and_decide(
+        api(admin), escalated, decision="reject", rationale="Astroturfing", clauses=["astroturfing"]
+    )
     assert Application.objects.get(pk=escalated.pk).status == "rejected"
 
 
 def test_decisions_on_a_closed_application_are_a_conflict(api, reviewer, in_review):
     from approvals import lifecycle
+
     application = in_review()
     lifecycle.application_withdraw(actor=application.created_by, application=application)
     response = api(reviewer).post(url(application, "claim/"))
@@ -252,14 +309,24 @@ def test_decisions_on_a_closed_application_are_a_conflict(api, reviewer, in_revi
 
 # Comments -------------------------------------------------------------------------------
 
-def test_comments_between_reviewers_and_the_applicant_hide_the_reviewers_identity(api, reviewer, dev_a, dev_b, in_review):
+
+def test_comments_between_reviewers_and_the_applicant_hide_the_reviewers_identity(
+    api, reviewer, dev_a, dev_b, in_review
+):
     application = in_review()
-    assert api(reviewer).post(url(application, "comments/"), {"body": "Who are the users?"},
-                              format="json").status_code == 201
+    assert (
+        api(reviewer)
+        .post(url(application, "comments/"), {"body": "Who are the users?"}, format="json")
+        .status_code
+        == 201
+    )
     api(dev_a).post(url(application, "comments/"), {"body": "Our support staff."}, format="json")
     seen_by_developer = api(dev_a).get(url(application, "comments/")).json()
     assert [c["author"] for c in seen_by_developer] == ["Reviewer", dev_a.email]
     seen_by_reviewer = api(reviewer).get(url(application, "comments/")).json()
     assert seen_by_reviewer[0]["author"] == reviewer.email
     assert api(dev_b).get(url(application, "comments/")).status_code == 404
-    assert api(dev_a).post(url(application, "comments/"), {"body": " "}, format="json").status_code == 400
+    assert (
+        api(dev_a).post(url(application, "comments/"), {"body": " "}, format="json").status_code
+        == 400
+    )

@@ -14,14 +14,20 @@ from reviews import claims, decisions
 from reviews.models import AnomalyFlag, Campaign, Decision, GrantReview, SlaNotice
 from tests.approvals.test_applications_api import BENIGN
 
-SPAM = {"title": "Bulk promo blaster",
-        "description": "Sends millions of unsolicited promotional emails and SMS to purchased "
-                       "contact lists. The model rewrites each message slightly so it gets past "
-                       "spam filters.", "mitigations": []}
-SYMPTOMS = {"title": "Symptom checker",
-            "description": "Users describe their symptoms and the assistant suggests possible "
-                           "conditions and whether they should see a doctor, go to the "
-                           "emergency room or rest at home.", "mitigations": []}
+SPAM = {
+    "title": "Bulk promo blaster",
+    "description": "Sends millions of unsolicited promotional emails and SMS to purchased "
+    "contact lists. The model rewrites each message slightly so it gets past "
+    "spam filters.",
+    "mitigations": [],
+}
+SYMPTOMS = {
+    "title": "Symptom checker",
+    "description": "Users describe their symptoms and the assistant suggests possible "
+    "conditions and whether they should see a doctor, go to the "
+    "emergency room or rest at home.",
+    "mitigations": [],
+}
 NOW = datetime(2025, 4, 2, 12, tzinfo=UTC)  # when the report is made
 
 
@@ -38,8 +44,9 @@ class History:
 @pytest.fixture
 def reviewers(make_account, admin):
     return {
-        "rita": make_account("rita@provider.example", role="reviewer",
-                             specialties=["medical-health"]),
+        "rita": make_account(
+            "rita@provider.example", role="reviewer", specialties=["medical-health"]
+        ),
         "rob": make_account("rob@provider.example", role="reviewer"),
         "ada": admin,
     }
@@ -51,12 +58,14 @@ def history(dev_a, reviewers):  # noqa: C901 - one story, told in order
     apps: dict[str, Application] = {}
 
     def submit(name, received, **content):
-        app = lifecycle.application_create(actor=dev_a, organization=org,
-                                           content={**BENIGN, **content})
+        app = lifecycle.application_create(
+            actor=dev_a, organization=org, content={**BENIGN, **content}
+        )
         lifecycle.application_submit(actor=dev_a, application=app)
         lifecycle.application_screen(application_id=app.pk)
-        Revision.objects.filter(application=app).update(submitted_at=at(received),
-                                                        screened_at=at(received) + timedelta(seconds=30))
+        Revision.objects.filter(application=app).update(
+            submitted_at=at(received), screened_at=at(received) + timedelta(seconds=30)
+        )
         app.refresh_from_db()
         apps[name] = app
         return app
@@ -64,8 +73,9 @@ def history(dev_a, reviewers):  # noqa: C901 - one story, told in order
     def decide(app, who, kind, when, rationale="Because."):
         app.refresh_from_db()
         claims.claim(reviewer=reviewers[who], application=app)
-        made = decisions.decide(reviewer=reviewers[who], application=app, decision=kind,
-                                rationale=rationale)
+        made = decisions.decide(
+            reviewer=reviewers[who], application=app, decision=kind, rationale=rationale
+        )
         Decision.objects.filter(pk=made.pk).update(created_at=at(when))
 
     def due(app, when):
@@ -134,22 +144,53 @@ def _suspensions(apps):
     due date); B3's suspended by monitoring twice in March (one grant); not counted: an item
     certified, a flag that suspended nothing, a lapse in April."""
     grant = {name: Grant.objects.get(application=apps[name]) for name in ("A1", "B1", "B3", "C1")}
-    campaign = Campaign.objects.create(name="Q1", due_at=at("2025-03-01T00:00"),
-                                       period_start=at("2024-12-01T00:00"))
-    GrantReview.objects.create(grant=grant["A1"], campaign=campaign, kind="campaign",
-                               status="lapsed", reason="r", due_at=at("2025-03-01T00:00"),
-                               decided_at=at("2025-02-28T23:00"))
-    GrantReview.objects.create(grant=grant["B1"], campaign=campaign, kind="campaign",
-                               status="lapsed", reason="r", due_at=at("2025-03-01T00:00"))
-    GrantReview.objects.create(grant=grant["B3"], campaign=campaign, kind="campaign",
-                               status="certified", reason="r", due_at=at("2025-03-01T00:00"),
-                               decided_at=at("2025-02-20T00:00"))
-    april = Campaign.objects.create(name="Q2", due_at=at("2025-04-01T00:00"),
-                                    period_start=at("2025-01-01T00:00"))
-    GrantReview.objects.create(grant=grant["C1"], campaign=april, kind="campaign",
-                               status="lapsed", reason="r", due_at=at("2025-04-01T00:00"))
+    campaign = Campaign.objects.create(
+        name="Q1", due_at=at("2025-03-01T00:00"), period_start=at("2024-12-01T00:00")
+    )
+    GrantReview.objects.create(
+        grant=grant["A1"],
+        campaign=campaign,
+        kind="campaign",
+        status="lapsed",
+        reason="r",
+        due_at=at("2025-03-01T00:00"),
+        decided_at=at("2025-02-28T23:00"),
+    )
+    GrantReview.objects.create(
+        grant=grant["B1"],
+        campaign=campaign,
+        kind="campaign",
+        status="lapsed",
+        reason="r",
+        due_at=at("2025-03-01T00:00"),
+    )
+    GrantReview.objects.create(
+        grant=grant["B3"],
+        campaign=campaign,
+        kind="campaign",
+        status="certified",
+        reason="r",
+        due_at=at("2025-03-01T00:00"),
+        decided_at=at("2025-02-20T00:00"),
+    )
+    april = Campaign.objects.create(
+        name="Q2", due_at=at("2025-04-01T00:00"), period_start=at("2025-01-01T00:00")
+    )
+    GrantReview.objects.create(
+        grant=grant["C1"],
+        campaign=april,
+        kind="campaign",
+        status="lapsed",
+        reason="r",
+        due_at=at("2025-04-01T00:00"),
+    )
     window = {"window_start": at("2025-03-10T00:00"), "window_end": at("2025-03-10T01:00")}
     for rule, suspended in (("volume_spike", True), ("scope_probe", True), ("night_use", False)):
-        AnomalyFlag.objects.create(grant=grant["B3"], rule=rule, severity="severe",
-                                   created_at=at("2025-03-10T02:00"), suspended=suspended,
-                                   **window)
+        AnomalyFlag.objects.create(
+            grant=grant["B3"],
+            rule=rule,
+            severity="severe",
+            created_at=at("2025-03-10T02:00"),
+            suspended=suspended,
+            **window,
+        )

@@ -11,9 +11,18 @@ COLUMNS = (("total", "Total"), ("a", "A"), ("b", "B"))
 
 def table(*months: tuple[int, int, int], floor: int = 0) -> Table:
     publish = Publish(floor)
-    return Table("t", COLUMNS, [
-        Row({"month": f"2025-{n + 1:02}"}, f"Month {n + 1}",
-            tuple(publish.count(v) for v in values)) for n, values in enumerate(months)])
+    return Table(
+        "t",
+        COLUMNS,
+        [
+            Row(
+                {"month": f"2025-{n + 1:02}"},
+                f"Month {n + 1}",
+                tuple(publish.count(v) for v in values),
+            )
+            for n, values in enumerate(months)
+        ],
+    )
 
 
 def months(n: int) -> list[date]:
@@ -21,8 +30,15 @@ def months(n: int) -> list[date]:
 
 
 def test_stacked_bars_are_proportional_to_a_round_scale():
-    chart = charts.stacked(name="c", title="C", table=table((8, 6, 2), (3, 3, 0)),
-                           months=months(2), series=SERIES, total_key="total", summary="s")
+    chart = charts.stacked(
+        name="c",
+        title="C",
+        table=table((8, 6, 2), (3, 3, 0)),
+        months=months(2),
+        series=SERIES,
+        total_key="total",
+        summary="s",
+    )
     assert [label for _, _, label in chart.ticks] == ["0", "5", "10"]
     first, second = chart.columns
     assert [(b.series, b.height) for b in first.bars] == [("a", 120.0), ("b", 40.0)]
@@ -32,15 +48,23 @@ def test_stacked_bars_are_proportional_to_a_round_scale():
 
 
 def test_suppressed_figures_are_not_drawn_but_totals_are_published():
-    chart = charts.stacked(name="c", title="C", table=table((7, 5, 2), floor=5),
-                           months=months(1), series=SERIES, total_key="total", summary="s")
+    chart = charts.stacked(
+        name="c",
+        title="C",
+        table=table((7, 5, 2), floor=5),
+        months=months(1),
+        series=SERIES,
+        total_key="total",
+        summary="s",
+    )
     assert [b.series for b in chart.columns[0].bars] == ["a"]
     assert chart.columns[0].total == "7" and chart.suppressed and chart.drawn
 
 
 def test_grouped_bars_stand_side_by_side_with_their_values():
-    chart = charts.grouped(name="g", title="G", table=table((0, 2, 1)), months=months(1),
-                           series=SERIES, summary="s")
+    chart = charts.grouped(
+        name="g", title="G", table=table((0, 2, 1)), months=months(1), series=SERIES, summary="s"
+    )
     a, b = chart.columns[0].bars
     assert a.x + a.width == b.x and a.y == 0 and b.height == 100
     assert (a.value, b.value) == ("2", "1")
@@ -53,6 +77,7 @@ def test_long_periods_label_every_other_month_and_each_new_year():
 
 
 def test_a_chart_of_zeros_draws_nothing():
-    chart = charts.grouped(name="g", title="G", table=table((0, 0, 0)), months=months(1),
-                           series=SERIES, summary="s")
+    chart = charts.grouped(
+        name="g", title="G", table=table((0, 0, 0)), months=months(1), series=SERIES, summary="s"
+    )
     assert not chart.drawn

@@ -47,8 +47,13 @@ def test_applications_by_domain_count_declared_and_detected_domains(report):
 def test_domain_month_cells_list_only_where_something_was_received(report):
     table = report.by_domain_month
     assert [tuple(r.key.values()) for r in table.rows] == [
-        ("spam", "2025-01"), ("spam", "2025-03"), ("medical-health", "2025-02"),
-        (t.NO_DOMAIN, "2025-01"), (t.NO_DOMAIN, "2025-02"), (t.NO_DOMAIN, "2025-03")]
+        ("spam", "2025-01"),
+        ("spam", "2025-03"),
+        ("medical-health", "2025-02"),
+        (t.NO_DOMAIN, "2025-01"),
+        (t.NO_DOMAIN, "2025-02"),
+        (t.NO_DOMAIN, "2025-03"),
+    ]
     assert counts(table, domain="spam", month="2025-01") == figures(2, 0, 1, 1, 0, 0, 1)
     assert counts(table, domain="spam", month="2025-03") == figures(2, 1, 0, 0, 0, 1, 2)
     assert counts(table, domain="medical-health", month="2025-02") == figures(3, 2, 0, 0, 0, 1, 0)
@@ -63,8 +68,7 @@ def test_median_time_from_first_submission_to_the_final_outcome(report):
     assert counts(table, group="all") == {"decided": 7, "median_seconds": 60 * HOUR}
     assert counts(table, group="standard") == {"decided": 2, "median_seconds": 84 * HOUR}
     assert counts(table, group="extra_scrutiny") == {"decided": 2, "median_seconds": 84 * HOUR}
-    assert counts(table, group="policy_escalation") == {"decided": 2,
-                                                        "median_seconds": 42 * HOUR}
+    assert counts(table, group="policy_escalation") == {"decided": 2, "median_seconds": 42 * HOUR}
     assert counts(table, group="auto_rejected") == {"decided": 1, "median_seconds": 30}
 
 
@@ -85,11 +89,11 @@ def test_sla_breaches_decided_late_open_late_and_notified(report):
 def test_automated_escalations_confirmed_by_people(report):
     table = report.escalations
     names = ["escalated", "confirmed", "approved_as_asked", "undecided", "confirmation_rate"]
-    assert counts(table, group="policy_escalation") == dict(zip(names, [3, 1, 1, 1, 0.5],
-                                                                strict=True))
+    assert counts(table, group="policy_escalation") == dict(
+        zip(names, [3, 1, 1, 1, 0.5], strict=True)
+    )
     # B3 declared medical-health: routed as asked, not an automated escalation.
-    assert counts(table, group="extra_scrutiny") == dict(zip(names, [2, 1, 1, 0, 0.5],
-                                                             strict=True))
+    assert counts(table, group="extra_scrutiny") == dict(zip(names, [2, 1, 1, 0, 0.5], strict=True))
     assert counts(table, group="all") == dict(zip(names, [5, 2, 2, 1, 0.5], strict=True))
 
 
@@ -113,15 +117,20 @@ def test_with_a_threshold_small_counts_medians_and_rates_are_suppressed(history)
     assert [c.text for c in standard.cells] == ["<3", "<3 decided"]
     # 2 confirmed of 4 settled: a rate of 50% would give the suppressed counts away.
     assert counts(report.escalations, group="all") == {
-        "escalated": 5, "confirmed": None, "approved_as_asked": None, "undecided": None,
-        "confirmation_rate": None}
+        "escalated": 5,
+        "confirmed": None,
+        "approved_as_asked": None,
+        "undecided": None,
+        "confirmation_rate": None,
+    }
     lenient = t.report(period=Q1, min_cell=2, now=history.now)
     assert counts(lenient.escalations, group="all")["confirmation_rate"] == 0.5
 
 
 def test_an_empty_period_has_zeros_and_no_medians(history):
-    report = t.report(period=t.Period(date(2023, 1, 1), date(2023, 6, 1)), min_cell=5,
-                      now=history.now)
+    report = t.report(
+        period=t.Period(date(2023, 1, 1), date(2023, 6, 1)), min_cell=5, now=history.now
+    )
     assert counts(report.by_month, month="total") == figures(0, 0, 0, 0, 0, 0, 0)
     assert report.by_domain_month.rows == []
     assert counts(report.time_to_decision, group="all") == {"decided": 0, "median_seconds": None}
@@ -129,12 +138,15 @@ def test_an_empty_period_has_zeros_and_no_medians(history):
     assert counts(report.escalations, group="all")["confirmation_rate"] is None
 
 
-@pytest.mark.parametrize("start, end, expected", [
-    (None, None, ("2024-05", "2025-04")),
-    ("2025-01", None, ("2025-01", "2025-04")),
-    (None, "2024-12", ("2024-01", "2024-12")),
-    ("2025-02", "2025-02", ("2025-02", "2025-02")),
-])
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (None, None, ("2024-05", "2025-04")),
+        ("2025-01", None, ("2025-01", "2025-04")),
+        (None, "2024-12", ("2024-01", "2024-12")),
+        ("2025-02", "2025-02", ("2025-02", "2025-02")),
+    ],
+)
 def test_a_period_defaults_to_the_twelve_months_up_to_this_one(start, end, expected):
     period = t.period_of(start=start, end=end, today=date(2025, 4, 2))
     assert (period.params["from"], period.params["to"]) == expected

@@ -52,6 +52,7 @@ class Tables(HTMLParser):
 def at_now(monkeypatch):
     """The report made at the history's NOW, so that "open past its deadline" is stable."""
     from django.utils import timezone
+
     monkeypatch.setattr(timezone, "now", lambda: NOW)
 
 
@@ -84,9 +85,15 @@ def test_the_default_period_is_the_last_twelve_months(client, admin, at_now):
     assert len(report.by_month.rows) == 12
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"from": "2025-13"}, "from"), ({"from": "January"}, "from"),
-    ({"from": "2025-04", "to": "2025-01"}, "from"), ({"from": "2015-01", "to": "2025-01"}, "to")])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"from": "2025-13"}, "from"),
+        ({"from": "January"}, "from"),
+        ({"from": "2025-04", "to": "2025-01"}, "from"),
+        ({"from": "2015-01", "to": "2025-01"}, "to"),
+    ],
+)
 def test_a_bad_period_is_refused_on_the_page_and_in_the_api(client, api, admin, params, field):
     response = page_of(client, admin, **params)
     assert response.status_code == 400
@@ -97,8 +104,9 @@ def test_a_bad_period_is_refused_on_the_page_and_in_the_api(client, api, admin, 
 
 
 @override_settings(TRANSPARENCY_MIN_CELL=0)
-def test_the_page_shows_the_figures_the_json_and_csv_exports_give(client, api, admin, history,
-                                                                  at_now):
+def test_the_page_shows_the_figures_the_json_and_csv_exports_give(
+    client, api, admin, history, at_now
+):
     page = page_of(client, admin, **Q1)
     assert page.status_code == 200
     shown = Tables(page.content.decode()).tables
@@ -110,34 +118,44 @@ def test_the_page_shows_the_figures_the_json_and_csv_exports_give(client, api, a
     sections = exported["sections"]
     assert set(shown) == set(sections)
     for name, table in shown.items():
-        rows = {"/".join(str(r[k]) for k in ("domain", "month", "group") if k in r): r
-                for r in sections[name]["rows"]}
+        rows = {
+            "/".join(str(r[k]) for k in ("domain", "month", "group") if k in r): r
+            for r in sections[name]["rows"]
+        }
         if "total" in sections[name]:
             rows["total"] = sections[name]["total"]
         for key, cells in table.items():
             for column, text in cells.items():
                 assert text == page_text(rows[key][column], column), (name, key, column)
     for key, cells in shown["applications_by_month"].items():  # every month is on the page
-        assert cells["received"] == page_text(rows_of(sections, "applications_by_month",
-                                                      key)["received"], "received")
+        assert cells["received"] == page_text(
+            rows_of(sections, "applications_by_month", key)["received"], "received"
+        )
 
     csv_response = api(admin).get(API, {**Q1, "format": "csv"})
     assert csv_response["Content-Type"].startswith("text/csv")
     assert csv_response["Content-Disposition"] == (
-        'attachment; filename="transparency-report-2025-01-to-2025-03.csv"')
+        'attachment; filename="transparency-report-2025-01-to-2025-03.csv"'
+    )
     assert csv_figures(csv_response.content.decode()) == json_figures(sections)
 
 
 def rows_of(sections, name, key):
-    return sections[name]["total"] if key == "total" else next(
-        r for r in sections[name]["rows"] if r.get("month") == key)
+    return (
+        sections[name]["total"]
+        if key == "total"
+        else next(r for r in sections[name]["rows"] if r.get("month") == key)
+    )
 
 
 def page_text(value, column) -> str:
     if column == "median_seconds":
         hours = value / 3600
-        return f"{value / 60:.0f} minutes" if value < 3600 else (
-            f"{hours:.1f} hours" if hours < 72 else f"{hours / 24:.1f} days")
+        return (
+            f"{value / 60:.0f} minutes"
+            if value < 3600
+            else (f"{hours:.1f} hours" if hours < 72 else f"{hours / 24:.1f} days")
+        )
     if column == "confirmation_rate":
         return f"{value:.0%}"
     return f"{value:,}"
@@ -146,11 +164,17 @@ def page_text(value, column) -> str:
 def json_figures(sections) -> dict:
     found = {}
     for name, table in sections.items():
-        for row in table["rows"] + ([{"month": "total", **table["total"]}]
-                                    if "total" in table else []):
+        for row in table["rows"] + (
+            [{"month": "total", **table["total"]}] if "total" in table else []
+        ):
             for column in table["columns"]:
-                key = (name, row.get("month", ""), row.get("domain", ""), row.get("group", ""),
-                       column)
+                key = (
+                    name,
+                    row.get("month", ""),
+                    row.get("domain", ""),
+                    row.get("group", ""),
+                    column,
+                )
                 found[key] = row[column]
     return found
 
@@ -160,8 +184,9 @@ def csv_figures(text: str) -> dict:
     for line in csv.DictReader(io.StringIO(text)):
         value = line["value"]
         number = None if value == "" else (float(value) if "." in value else int(value))
-        found[(line["section"], line["month"], line["domain"], line["group"],
-               line["measure"])] = number
+        found[(line["section"], line["month"], line["domain"], line["group"], line["measure"])] = (
+            number
+        )
     return found
 
 
@@ -175,8 +200,9 @@ def test_the_page_says_what_it_counts(client, admin, history, at_now):
 
 
 @override_settings(TRANSPARENCY_MIN_CELL=5)
-def test_small_counts_are_suppressed_on_the_page_and_in_the_exports(client, api, admin, history,
-                                                                    at_now):
+def test_small_counts_are_suppressed_on_the_page_and_in_the_exports(
+    client, api, admin, history, at_now
+):
     shown = Tables(page_of(client, admin, **Q1).content.decode()).tables
     months = shown["applications_by_month"]
     assert months["2025-01"]["received"] == "<5 (suppressed)"
@@ -187,10 +213,15 @@ def test_small_counts_are_suppressed_on_the_page_and_in_the_exports(client, api,
     assert exported["min_cell"] == 5
     rows = exported["sections"]["applications_by_month"]["rows"]
     assert [r["received"] for r in rows] == [None, 5, None]
-    line = next(r for r in csv.DictReader(io.StringIO(
-        api(admin).get(API, {**Q1, "format": "csv"}).content.decode()))
-        if r["section"] == "applications_by_month" and r["month"] == "2025-01"
-        and r["measure"] == "received")
+    line = next(
+        r
+        for r in csv.DictReader(
+            io.StringIO(api(admin).get(API, {**Q1, "format": "csv"}).content.decode())
+        )
+        if r["section"] == "applications_by_month"
+        and r["month"] == "2025-01"
+        and r["measure"] == "received"
+    )
     assert (line["value"], line["suppressed"]) == ("", "true")
     assert json.dumps(exported).count('"received": 1,') == 0
     html = page_of(client, admin, **Q1).content.decode()

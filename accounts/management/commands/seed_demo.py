@@ -24,7 +24,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, role, organization, specialties in DEMO_ACCOUNTS:
             if not User.objects.filter(email=email).exists():
-                services.account_create(actor=None, email=email, password=DEMO_PASSWORD,
-                                        role=role, organization_name=organization,
-                                        specialties=specialties.split(","))
+                services.account_create(
+                    actor=None,
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    organization_name=organization,
+                    specialties=specialties.split(","),
+                )
             self.stdout.write(f"  {role:<10} {email}")

@@ -9,8 +9,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         loaded = policy.default_policy_load()
         if loaded:
-            self.stdout.write(f"Published the default policy as v{loaded.number} "
-                              f"({loaded.domains.count()} domains).")
+            self.stdout.write(
+                f"Published the default policy as v{loaded.number} "
+                f"({loaded.domains.count()} domains)."
+            )
         else:
             current = policy.current_policy().number
             self.stdout.write(f"A policy exists already (current: v{current}).")

@@ -8,8 +8,9 @@ from tests.policy.conftest import LOOSER, STRICTER
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_admin_simulates_and_publishes_a_draft(page, default_policy, approved, submitted, admin,
-                                               loyalty_draft, sign_in, assert_accessible):
+def test_admin_simulates_and_publishes_a_draft(
+    page, default_policy, approved, submitted, admin, loyalty_draft, sign_in, assert_accessible
+):
     from approvals import policy
     from reviews.models import GrantReview
 
@@ -40,7 +41,8 @@ def test_admin_simulates_and_publishes_a_draft(page, default_policy, approved, s
     page.get_by_text("Policy v2 is published.").wait_for()
     assert page.url.endswith("/reviews/policy/")
     assert policy.current_policy().number == 2
-    assert list(GrantReview.objects.values_list("grant", "kind", "policy_number")) \
-        == [(grant.pk, "policy", 2)]
+    assert list(GrantReview.objects.values_list("grant", "kind", "policy_number")) == [
+        (grant.pk, "policy", 2)
+    ]
     assert "1 re-review opened" in page.locator('tr[data-policy="2"]').inner_text()
     assert_accessible()
