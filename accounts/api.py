@@ -11,9 +11,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth.lockout import LOCKED_OUT
+from accounts.auth.throttles import SignupEmailThrottle, SignupIPThrottle, TokenIPThrottle
+
 from . import access, services
 from .errors import Conflict, InvalidInput
-from .lockout import LOCKED_OUT
 from .models import User
 from .permissions import IsDeveloper
 from .readiness import current_guidelines, missing_steps
@@ -28,7 +30,6 @@ from .serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from .throttles import SignupEmailThrottle, SignupIPThrottle, TokenIPThrottle
 
 BAD_CREDENTIALS = "Unable to sign in with the email and password given."
 

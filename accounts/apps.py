@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organizations"
 
     def ready(self):
-        from . import signals  # noqa: F401  (authentication events; see signals.py)
+        from accounts.auth import signals  # noqa: F401  (authentication events; see signals.py)

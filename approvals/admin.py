@@ -3,8 +3,8 @@
 from django.contrib import admin, messages
 
 from accounts.errors import DomainError
+from approvals.policy import versions as policy
 
-from . import policy
 from .models import Application, Domain, PolicyVersion
 
 

@@ -8,8 +8,9 @@ from rest_framework.views import APIView
 
 from accounts.errors import NotAllowed
 from accounts.models import Role
+from approvals.policy import versions as policy
 
-from . import access, lifecycle, policy
+from . import access, lifecycle
 from .models import Application, Revision
 from .serializers import (
     ApplicationInputSerializer,

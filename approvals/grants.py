@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import InvalidInput
+from approvals.keys import keystore
 from audit.services import record
 
-from . import keystore
 from .models import Application, Grant
 
 LIMIT_NAMES = ("requests_per_minute", "tokens_per_minute", "monthly_tokens")

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from accounts.errors import Conflict
 from accounts.readiness import ensure_ready_to_submit
+from approvals.policy import screening
+from approvals.policy import versions as policy
 from audit.services import record
 
-from . import grants, policy, routing, screening
+from . import grants, routing
 from .models import CONTENT_FIELDS, Application, Audience, Revision
 
 log = logging.getLogger(__name__)

@@ -49,7 +49,9 @@ class Domain(models.Model):
     description = models.TextField()
     typical_conditions = models.TextField(blank=True)
     rules = models.JSONField(
-        default=dict, blank=True, help_text="Screening rules (see approvals/screening.py)."
+        default=dict,
+        blank=True,
+        help_text="Screening rules, in the language of approvals/policy/rules.py.",
     )
 
     class Meta:
@@ -245,7 +247,7 @@ class UsageBucket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "minute"], name="one_bucket_per_grant_minute")
         ]
-        # Monitoring reads the recent minutes of every grant at once (approvals.usage).
+        # Monitoring reads the recent minutes of every grant at once (approvals.keys.usage).
         indexes = [models.Index(fields=["minute"], name="usagebucket_minute")]
 
     def __str__(self):

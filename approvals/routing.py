@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from . import screening as s
+from approvals.policy import screening as s
 
 STANDARD = "standard"
 EXTRA_SCRUTINY = "extra_scrutiny"

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import keys, keystore, lifecycle, limits
+from . import lifecycle
 
 
 @shared_task(
@@ -22,15 +22,3 @@ def sweep_submitted() -> int:
     for application_id in ids:
         lifecycle.application_screen(application_id=application_id)
     return len(ids)
-
-
-@shared_task(name="approvals.flush_usage")
-def flush_usage() -> int:
-    """Every minute: usage buckets from Redis to PostgreSQL."""
-    r = keystore.client()
-    return limits.flush(r) if r is not None else 0
-
-
-@shared_task(name="approvals.expire_rotated_keys")
-def expire_rotated_keys() -> int:
-    return keys.keys_expired_record()

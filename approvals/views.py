@@ -13,9 +13,11 @@ from rest_framework.exceptions import ValidationError
 from accounts.errors import DomainError
 from accounts.models import Role
 from accounts.readiness import missing_steps
+from approvals.policy import evidence
+from approvals.policy import versions as policy
 from audit.models import AuditEvent
 
-from . import access, catalogue, evidence, lifecycle, policy
+from . import access, catalogue, lifecycle
 from .api import validated
 from .models import DomainKind, Grant
 from .serializers import ApplicationInputSerializer

@@ -8,12 +8,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.query.exports import FORMATS, audit_export, streaming_response
+from audit.query.filters import AuditEventFilter
+from audit.query.keyset import TooSlow, time_limited
+from audit.query.pagination import AuditKeysetPagination
+
 from . import verification
-from .exports import FORMATS, audit_export, streaming_response
-from .filters import AuditEventFilter
-from .keyset import TooSlow, time_limited
 from .models import AuditEvent, ChainVerification
-from .pagination import AuditKeysetPagination
 from .serializers import AuditEventSerializer, ChainReportSerializer, ChainVerificationSerializer
 
 

@@ -7,10 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.query.exports import FORMATS, audit_export, streaming_response
+from audit.query.filters import AuditEventFilter
+from audit.query.keyset import BadCursor, TooSlow, keyset_page, parse_cursor, time_limited
+
 from . import verification
-from .exports import FORMATS, audit_export, streaming_response
-from .filters import AuditEventFilter
-from .keyset import BadCursor, TooSlow, keyset_page, parse_cursor, time_limited
 from .models import AuditEvent
 
 PAGE_SIZE = 50

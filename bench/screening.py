@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from approvals import screening as s
-from approvals.default_policy import DOMAINS
+from approvals.policy import screening as s
+from approvals.policy.default import DOMAINS
 
 DATASET = Path(__file__).resolve().parents[1] / "tests" / "data" / "use_cases.json"
 ROUTES = {

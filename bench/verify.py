@@ -165,12 +165,13 @@ def fresh_redis() -> None:
 
 def make_fixture() -> Fixture:
     """A developer with an approved grant and a minted key, a gateway account with a knox
-    token (as tests/keys/conftest.py makes a grant), and the anchor's APIKey."""
+    token (as tests/approvals/keys/conftest.py makes a grant), and the anchor's APIKey."""
     from django.core.management import call_command
     from rest_framework_api_key.models import APIKey
 
     from accounts import services
-    from approvals import keys, lifecycle
+    from approvals import lifecycle
+    from approvals.keys import services as keys
     from reviews import claims, decisions
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -575,8 +576,8 @@ def profile(fx: Fixture) -> None:
     from rest_framework_api_key.models import APIKey
     from rest_framework_api_key.permissions import HasAPIKey
 
-    from approvals import verify
-    from approvals.keys_api import VerifyRequestSerializer
+    from approvals.keys import verify
+    from approvals.keys.api import VerifyRequestSerializer
 
     client = Client(HTTP_HOST="127.0.0.1")
     body = json.dumps({"key": fx.key, "model": MODEL, "endpoint": ENDPOINT, "tokens": TOKENS})

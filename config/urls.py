@@ -5,10 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from approvals import api as approvals_api
-from approvals import keys_api
+from approvals.keys import api as keys_api
 from audit import api as audit_api
-from reviews import access_api, policy_api, transparency_views
 from reviews import api as reviews_api
+from reviews.access import api as access_api
+from reviews.policy import api as policy_api
+from reviews.reports import views as transparency_views
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
@@ -135,11 +137,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include("accounts.urls")),
     path("portal/applications/", include("approvals.urls")),
-    path("portal/grants/", include("approvals.keys_urls", namespace="grants")),
-    path("reviews/policy/", include("reviews.policy_urls")),
+    path("portal/grants/", include("approvals.keys.urls", namespace="grants")),
+    path("reviews/policy/", include("reviews.policy.urls")),
     path("reviews/", include("reviews.urls")),
     path("audit/", include("audit.urls")),
-    path("reports/", include("reviews.transparency_urls")),
+    path("reports/", include("reviews.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
 ]

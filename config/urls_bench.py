@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_api_key.permissions import HasAPIKey
 
-from approvals.keys_api import VerifyRequestSerializer
+from approvals.keys.api import VerifyRequestSerializer
 
 from .urls import urlpatterns as app_urlpatterns
 

@@ -10,7 +10,8 @@ from accounts import services as accounts
 from accounts.errors import InvalidInput
 from accounts.models import Role
 from accounts.permissions import HasRole
-from approvals import access, policy
+from approvals import access
+from approvals.policy import versions as policy
 from approvals.serializers import ApplicationSerializer
 
 from . import claims, comments, decisions, queue

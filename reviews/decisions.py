@@ -8,8 +8,9 @@ All of it is checked here, under the application's row lock, whoever calls.
 from django.db import IntegrityError, transaction
 
 from accounts.errors import Conflict, InvalidInput, NotAllowed
-from approvals import grants, lifecycle, policy
+from approvals import grants, lifecycle
 from approvals.models import Application
+from approvals.policy import versions as policy
 from approvals.routing import POLICY_ESCALATION
 from audit.services import record
 

@@ -64,7 +64,7 @@ def review_link(application_id: int) -> str:
 def publish(task_name: str, object_id: int) -> None:
     """Never raises or hangs (CELERY_BROKER_* bound the connection). A decision mail lost to
     a broker outage is sent by decision_mail_sweep (Decision.mailed_at is the outbox mark).
-    The task is found by name in Celery's registry, so nothing here imports reviews/tasks.py
+    The task is found by name in Celery's registry, so nothing here imports a tasks module
     (which imports this module)."""
     try:
         current_app.tasks[task_name].apply_async(args=[object_id], retry=False)
@@ -73,7 +73,8 @@ def publish(task_name: str, object_id: int) -> None:
 
 
 def enqueue(task_name: str, object_id: int) -> None:
-    """Publishes the mail task reviews.<task_name> (reviews/tasks.py) for one object."""
+    """Publishes the mail task reviews.<task_name> (reviews/tasks.py, reviews/access/tasks.py)
+    for one object."""
     publish(f"reviews.{task_name}", object_id)
 
 

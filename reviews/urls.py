@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import access_views, views
+from . import views
 
 app_name = "reviews"
 urlpatterns = [
@@ -12,17 +12,5 @@ urlpatterns = [
     path("applications/<int:pk>/release/", views.release, name="release"),
     path("applications/<int:pk>/decide/", views.decide, name="decide"),
     path("applications/<int:pk>/comments/", views.comment, name="comment"),
-    path("access-reviews/", access_views.campaign_list, name="campaigns"),
-    path("access-reviews/start/", access_views.campaign_start, name="campaign_start"),
-    path("access-reviews/schedules/", access_views.schedule_create, name="schedule_create"),
-    path(
-        "access-reviews/schedules/<int:pk>/delete/",
-        access_views.schedule_delete,
-        name="schedule_delete",
-    ),
-    path("access-reviews/<int:pk>/", access_views.campaign_page, name="campaign"),
-    path("access-reviews/<int:pk>/certify/", access_views.bulk_certify, name="bulk_certify"),
-    path("access-reviews/<int:pk>/end/", access_views.campaign_end, name="campaign_end"),
-    path("access-review-items/<int:pk>/", access_views.item_page, name="item"),
-    path("access-review-items/<int:pk>/decide/", access_views.item_decide, name="item_decide"),
+    path("", include("reviews.access.urls")),
 ]

@@ -16,10 +16,13 @@ from django.views.decorators.http import require_POST
 from accounts import services as accounts
 from accounts.errors import DomainError
 from accounts.models import Role
-from approvals import access, evidence, grants, lifecycle, policy, revisions
+from approvals import access, grants, lifecycle, revisions
 from approvals.models import Application, Domain
+from approvals.policy import evidence
+from approvals.policy import versions as policy
+from reviews.access import grant_reviews
 
-from . import claims, comments, decisions, eligibility, grant_reviews, queue
+from . import claims, comments, decisions, eligibility, queue
 from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm, errors_of
 from .models import Claim, Decision, GrantReview
 

@@ -22,7 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def default_policy(transactional_db):
     """For transactional tests, whose predecessors' flush removed the session's policy."""
-    from approvals.policy import current_policy, default_policy_load
+    from approvals.policy.versions import current_policy, default_policy_load
 
     default_policy_load()
     return current_policy()

@@ -199,9 +199,9 @@ CAMPAIGN_USAGE_DAYS = env.int("CAMPAIGN_USAGE_DAYS", default=90)
 CAMPAIGN_REMINDER_HOURS = env.int("CAMPAIGN_REMINDER_HOURS", default=48)
 # "Reduce to what was used" leaves this much room above the peak seen.
 CAMPAIGN_REDUCE_HEADROOM = env.float("CAMPAIGN_REDUCE_HEADROOM", default=1.5)
-# Monitoring for anomalous use (approvals/anomalies.py, reviews/monitoring.py; beat entry
-# "monitor-usage"). Each rule has a warning and a severe threshold (severe suspends the grant
-# until a reviewer looks; 0 = never severe). Short rules use aligned windows of
+# Monitoring for anomalous use (approvals/keys/anomalies.py, reviews/access/monitoring.py;
+# beat entry "monitor-usage"). Each rule has a warning and a severe threshold (severe suspends
+# the grant until a reviewer looks; 0 = never severe). Short rules use aligned windows of
 # MONITORING_WINDOW_MINUTES, each run re-reading MONITORING_LOOKBACK_MINUTES.
 MONITORING_WINDOW_MINUTES = env.int("MONITORING_WINDOW_MINUTES", default=60)
 MONITORING_LOOKBACK_MINUTES = env.int("MONITORING_LOOKBACK_MINUTES", default=120)
@@ -271,7 +271,7 @@ SPECTACULAR_SETTINGS = {
     # Two "decision" fields: an application's and an access-review item's.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationDecisionEnum": "reviews.models.Decision.Kind",
-        "GrantReviewDecisionEnum": "reviews.grant_reviews.DECISIONS",
+        "GrantReviewDecisionEnum": "reviews.access.grant_reviews.DECISIONS",
     },
 }
 
@@ -304,9 +304,9 @@ ACCOUNT_RATE_LIMITS = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_USERNAME_CALLABLE = "accounts.auth.lockout.username_from_request"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # django-guardian: no anonymous user row.

@@ -3,8 +3,8 @@ fields) with keyset links, and a count that never reads the whole table."""
 
 import pytest
 
-from audit import pagination
 from audit.models import AuditEvent
+from audit.query import pagination
 
 pytestmark = pytest.mark.django_db
 FIELDS = {"id", "at", "actor", "action", "target_type", "target_id", "data", "prev_hash", "hash"}

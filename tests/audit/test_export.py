@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 
 from audit.chain import canonical_json
-from audit.exports import COLUMNS, defuse
 from audit.models import AuditEvent
+from audit.query.exports import COLUMNS, defuse
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def parse_jsonl(text: str) -> list[dict]:
 @pytest.fixture
 def events(write, dev_a, monkeypatch):
     """Three kinds of event, with chunks small enough that each export takes several."""
-    monkeypatch.setattr("audit.exports.CHUNK_SIZE", 4)
+    monkeypatch.setattr("audit.query.exports.CHUNK_SIZE", 4)
     write(25, actor=dev_a, action="export.many", data=lambda i: {"i": i, "text": 'é ü \n,"'})
     write(3, action="export.few", target_type="gadget")
     write(2, action="export.other")

@@ -229,7 +229,7 @@ def test_a_query_over_the_time_limit_asks_for_narrower_filters(
             cursor.execute("SELECT pg_sleep(1)")
 
     monkeypatch.setattr("audit.views.keyset_page", slow_page)
-    monkeypatch.setattr("audit.pagination.keyset_page", slow_page)
+    monkeypatch.setattr("audit.query.pagination.keyset_page", slow_page)
     response = staff_client.get("/audit/", {"q": "anything"})
     assert response.status_code == 200
     assert "took too long to search" in response.content.decode()

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 
 from audit.models import AuditEvent
-from audit.search import Matches, like_pattern
+from audit.query.search import Matches, like_pattern
 
 pytestmark = pytest.mark.django_db
 

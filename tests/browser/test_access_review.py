@@ -51,7 +51,7 @@ def test_admin_starts_a_campaign_reviewer_reduces_one_certifies_the_rest_remaind
     from playwright.sync_api import expect
 
     from approvals.models import Grant
-    from reviews import campaigns
+    from reviews.access import campaigns
     from reviews.models import Campaign
 
     admin = make_account("ada@provider.example", role="admin")

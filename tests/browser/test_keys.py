@@ -46,7 +46,7 @@ def test_developer_mints_a_key_sees_it_once_then_only_its_prefix_and_revokes_it(
 ):
     from playwright.sync_api import Error as PlaywrightError
 
-    from approvals.verify import key_verify
+    from approvals.keys.verify import key_verify
 
     sign_in(developer)
     page.goto("/portal/")

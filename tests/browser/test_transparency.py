@@ -1,6 +1,6 @@
 """The transparency report in the browser: an administrator reaches it from the navigation
 with the keyboard, picks a quarter, reads a chart and its table, downloads the CSV; axe-core
-finds nothing. The history is tests/transparency/conftest.py's, with TRANSPARENCY_MIN_CELL 2:
+finds nothing. The history is tests/reviews/reports/conftest.py's, with TRANSPARENCY_MIN_CELL 2:
 counts of 1 are suppressed."""
 
 import csv
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_keyboard import tab_to
-from tests.transparency.conftest import history, reviewers  # noqa: F401 (fixtures)
+from tests.reviews.reports.conftest import history, reviewers  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

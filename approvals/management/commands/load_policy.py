@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from approvals import policy
+from approvals.policy import versions as policy
 
 
 class Command(BaseCommand):

@@ -1,0 +1,159 @@
+"""Keys API for developers, and the gateway's verify call."""
+
+import json
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.auth import gateway as gateway_auth
+from accounts.errors import NotAllowed
+from accounts.models import Role
+from accounts.permissions import HasRole
+from approvals import access
+from approvals.serializers import GrantSerializer
+
+from . import keyformat, verify
+from . import services as keys
+from .services import GRACE_PERIODS
+
+
+class KeySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    prefix = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+    def get_prefix(self, key) -> str:
+        return keyformat.shown_prefix(key.key_id)
+
+
+class NewKeySerializer(KeySerializer):
+    key = serializers.CharField(help_text="The secret. Shown in this response only.")
+
+
+class MintSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+
+
+class RotateSerializer(serializers.Serializer):
+    grace = serializers.ChoiceField(choices=list(GRACE_PERIODS), default="none")
+
+
+class VerifyRequestSerializer(serializers.Serializer):
+    key = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    model = serializers.CharField(max_length=100)
+    endpoint = serializers.CharField(max_length=200)
+    tokens = serializers.IntegerField(min_value=0, max_value=verify.MAX_TOKENS)
+
+
+class VerifyResponseSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    code = serializers.ChoiceField(
+        choices=[
+            verify.VALID,
+            verify.NOT_FOUND,
+            verify.REVOKED,
+            verify.EXPIRED,
+            verify.SUSPENDED,
+            verify.SCOPE_DENIED,
+            verify.RATE_LIMITED,
+            verify.QUOTA_EXCEEDED,
+        ]
+    )
+    grant_id = serializers.IntegerField(allow_null=True)
+    organization = serializers.CharField(allow_null=True)
+    limits = serializers.DictField(allow_null=True)
+    remaining = serializers.DictField(allow_null=True)
+
+
+def _developer(request):
+    if not request.user.has_role(Role.DEVELOPER):
+        raise NotAllowed("Only the grant holder's developers manage its keys.")
+
+
+def _new_key_body(key, text) -> dict:
+    return {**KeySerializer(key).data, "key": text}
+
+
+class GrantDetailView(APIView):
+    @extend_schema(responses={200: GrantSerializer})
+    def get(self, request, pk: int):
+        return Response(GrantSerializer(access.get_grant_for(request.user, pk)).data)
+
+
+class GrantKeysView(APIView):
+    @extend_schema(responses={200: KeySerializer(many=True)})
+    def get(self, request, pk: int):
+        grant = access.get_grant_for(request.user, pk)
+        return Response(KeySerializer(grant.keys.all(), many=True).data)
+
+    @extend_schema(request=MintSerializer, responses={201: NewKeySerializer})
+    def post(self, request, pk: int):
+        grant = access.get_grant_for(request.user, pk)
+        _developer(request)
+        data = MintSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key, text = keys.key_mint(actor=request.user, grant=grant, name=data.validated_data["name"])
+        return Response(_new_key_body(key, text), status=status.HTTP_201_CREATED)
+
+
+class KeyRevokeView(APIView):
+    @extend_schema(request=None, responses={200: KeySerializer})
+    def post(self, request, pk: int):
+        key = access.get_key_for(request.user, pk)
+        return Response(KeySerializer(keys.key_revoke(actor=request.user, key=key)).data)
+
+
+class KeyRotateView(APIView):
+    @extend_schema(request=RotateSerializer, responses={201: NewKeySerializer})
+    def post(self, request, pk: int):
+        key = access.get_key_for(request.user, pk)
+        _developer(request)
+        data = RotateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new, text = keys.key_rotate(actor=request.user, key=key, grace=data.validated_data["grace"])
+        return Response(_new_key_body(new, text), status=status.HTTP_201_CREATED)
+
+
+class VerifyView(APIView):
+    """The gateway's hot path. A malformed key is NOT_FOUND; malformed fields are a 400.
+
+    `dispatch` is replaced: this view skips DRF's request wrapping, negotiation and the
+    database-backed token check (about 3.5 ms of 5.3 per call, measured by `make bench`).
+    The class stays an APIView so the OpenAPI schema documents it from `post`.
+    """
+
+    permission_classes = [HasRole.of(Role.GATEWAY)]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return _json({"detail": "Method not allowed.", "code": "method_not_allowed"}, 405)
+        caller = gateway_auth.caller(request.headers.get("Authorization", ""))
+        if caller is None:
+            return _json({"detail": "Invalid token.", "code": "authentication_failed"}, 401)
+        if caller.role != Role.GATEWAY:
+            return _json(
+                {"detail": "Only the gateway verifies keys.", "code": "permission_denied"}, 403
+            )
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return _json({"detail": "JSON parse error.", "code": "parse_error"}, 400)
+        fields, errors = verify.request_errors(body)
+        if errors:
+            return _json(errors, 400)
+        return _json(verify.key_verify(**fields).as_dict(), 200)
+
+    @extend_schema(request=VerifyRequestSerializer, responses={200: VerifyResponseSerializer})
+    def post(self, request):  # documents the contract; dispatch above serves it
+        raise NotImplementedError
+
+
+def _json(data: dict, status_code: int) -> HttpResponse:
+    return HttpResponse(json.dumps(data), status=status_code, content_type="application/json")

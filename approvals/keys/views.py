@@ -1,0 +1,222 @@
+"""Developer portal pages for grants and their production keys. Thin: parse, call one service
+of approvals.keys.services, render.
+
+A new key's secret goes straight into the answer to the POST that made it, marked no-store,
+and is kept nowhere else: not in the session, not in a message, not in the database (which
+holds its digest). Reloading that answer re-sends the POST, so each mint form carries a
+one-time token: sent twice, it mints once. Every other page shows the prefix only.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.errors import DomainError
+from accounts.models import Role
+from approvals import access
+from approvals.models import Grant, ProductionKey
+
+from . import keyformat
+from . import services as keys
+from .api import MintSerializer, RotateSerializer
+from .usage import usage_context
+
+GRACE_LABELS = {"none": "no time: it stops now", "1h": "1 hour", "24h": "24 hours"}
+GRACE_CHOICES = [(grace, GRACE_LABELS[grace]) for grace in keys.GRACE_PERIODS]
+MINT_TOKENS = "grants.mint_tokens"  # session: one token per mint form shown, spent by its POST
+
+
+def _may_manage(user) -> bool:
+    """Minting and rotating are the grant holder's developers' business; administrators may
+    look and revoke. Who sees the grant at all is approvals.access's call (a 404)."""
+    return user.has_role(Role.DEVELOPER)
+
+
+def _manager(request) -> None:
+    if not _may_manage(request.user):
+        raise PermissionDenied("Only the grant holder's developers mint and rotate its keys.")
+
+
+# --- keys as shown -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    key: ProductionKey
+    prefix: str
+    status: str  # active | expiring | expired | revoked
+
+    @property
+    def current(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def revocable(self) -> bool:
+        return self.status in ("active", "expiring")
+
+
+def key_status(key: ProductionKey, now: datetime) -> str:
+    # A rotated key's grace ends at expires_at; the expiry sweep then sets revoked_at to it.
+    if key.expires_at and key.expires_at <= (key.revoked_at or now):
+        return "expired"
+    if key.revoked_at:
+        return "revoked"
+    return "expiring" if key.expires_at else "active"
+
+
+def _key_rows(grant: Grant) -> list[KeyRow]:
+    now = timezone.now()
+    return [
+        KeyRow(k, keyformat.shown_prefix(k.key_id), key_status(k, now)) for k in grant.keys.all()
+    ]
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _mint_token(request) -> str:
+    token = secrets.token_urlsafe(16)
+    request.session[MINT_TOKENS] = [*request.session.get(MINT_TOKENS, [])[-9:], token]
+    return token
+
+
+def _spend_mint_token(request) -> bool:
+    tokens = request.session.get(MINT_TOKENS, [])
+    token = request.POST.get("form_token")
+    if token not in tokens:
+        return False
+    request.session[MINT_TOKENS] = [t for t in tokens if t != token]
+    return True
+
+
+def _grant_page(request, grant: Grant, *, errors=None, status=200):
+    may_manage, rows = _may_manage(request.user), _key_rows(grant)
+    return render(
+        request,
+        "portal/keys/grant.html",
+        {
+            "grant": grant,
+            "rows": rows,
+            "usage": usage_context(grant),
+            "active_count": sum(row.revocable for row in rows),
+            "key_cap": settings.KEYS_PER_GRANT,
+            "may_manage": may_manage,
+            "grace_choices": GRACE_CHOICES,
+            "mint_token": _mint_token(request) if may_manage else "",
+            "grant_usable": grant.status == Grant.Status.ACTIVE
+            and grant.expires_at > timezone.now(),
+            "errors": errors or {},
+            "name": request.POST.get("name", ""),
+        },
+        status=status,
+    )
+
+
+def _reveal(request, key: ProductionKey, text: str, *, replaced: ProductionKey | None = None):
+    response = render(
+        request,
+        "portal/keys/reveal.html",
+        {
+            "key": key,
+            "secret": text,
+            "prefix": keyformat.shown_prefix(key.key_id),
+            "grant": key.grant,
+            "replaced": replaced,
+            "replaced_prefix": keyformat.shown_prefix(replaced.key_id) if replaced else "",
+            "replaced_status": key_status(replaced, timezone.now()) if replaced else "",
+        },
+    )
+    add_never_cache_headers(response)  # no-store: neither the browser nor a proxy keeps it
+    return response
+
+
+@login_required
+def grant_list(request):
+    now = timezone.now()
+    live = Q(keys__revoked_at__isnull=True) & (
+        Q(keys__expires_at__isnull=True) | Q(keys__expires_at__gt=now)
+    )
+    grants = (
+        access.grants_visible_to(request.user)
+        .select_related("application", "organization")
+        .annotate(active_keys=Count("keys", filter=live))
+        .order_by("-created_at")
+    )
+    return render(request, "portal/keys/grants.html", {"grants": grants})
+
+
+@login_required
+def grant_detail(request, pk):
+    return _grant_page(request, access.get_grant_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def key_mint(request, pk):
+    grant = access.get_grant_for(request.user, pk)
+    _manager(request)
+    data = MintSerializer(data=request.POST)
+    if not data.is_valid():
+        return _grant_page(request, grant, errors=data.errors, status=400)
+    if not _spend_mint_token(request):
+        messages.info(
+            request,
+            "That form was already sent, so no second key was made. "
+            "A key's secret is shown only once, right after it is made.",
+        )
+        return redirect("grants:detail", pk=grant.pk)
+    try:
+        key, text = keys.key_mint(actor=request.user, grant=grant, name=data.validated_data["name"])
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("grants:detail", pk=grant.pk)
+    return _reveal(request, key, text)
+
+
+@login_required
+@require_POST
+def key_rotate(request, pk):
+    key = access.get_key_for(request.user, pk)
+    _manager(request)
+    data = RotateSerializer(data=request.POST)
+    if not data.is_valid():
+        messages.error(request, "Choose how long the old key keeps working.")
+        return redirect("grants:detail", pk=key.grant_id)
+    try:
+        new, text = keys.key_rotate(actor=request.user, key=key, grace=data.validated_data["grace"])
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("grants:detail", pk=key.grant_id)
+    key.refresh_from_db()
+    return _reveal(request, new, text, replaced=key)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_revoke(request, pk):
+    """GET asks to confirm; POST revokes. Administrators may revoke too."""
+    key = access.get_key_for(request.user, pk)
+    prefix = keyformat.shown_prefix(key.key_id)
+    if request.method == "GET":
+        return render(
+            request, "portal/keys/revoke.html", {"key": key, "prefix": prefix, "grant": key.grant}
+        )
+    try:
+        keys.key_revoke(actor=request.user, key=key)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request, f"Key {key.name} ({prefix}) is revoked: the gateway refuses it from now on."
+        )
+    return redirect("grants:detail", pk=key.grant_id)
