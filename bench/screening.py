@@ -14,13 +14,21 @@ rules have not seen are mostly missed, benign text is rarely flagged.
 """
 
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from approvals.policy import screening as s
-from approvals.policy.default import DOMAINS
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+django.setup()  # the default policy's loader checks fields against the Domain model
+
+from approvals.policy import default  # noqa: E402
+from approvals.policy import screening as s  # noqa: E402
+
+DOMAINS = default.domains()
 
 DATASET = Path(__file__).resolve().parents[1] / "tests" / "data" / "use_cases.json"
 ROUTES = {

@@ -1,6 +1,7 @@
 """The usage policy: published versions, drafts, and the compiled form screening uses."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +10,7 @@ from accounts.errors import Conflict, InvalidInput, NotFound
 from approvals.models import Domain, PolicyVersion
 from audit.services import record
 
-from . import screening
+from . import default, screening
 from .rules import RuleError
 
 
@@ -126,13 +127,13 @@ def policy_publish(*, actor, policy: PolicyVersion) -> PolicyVersion:
 
 
 @transaction.atomic
-def default_policy_load(*, actor=None) -> PolicyVersion | None:
-    """Publishes the default policy (approvals/policy/default.py) as version 1 when there is
-    no policy at all; otherwise does nothing and returns None."""
-    from .default import DOMAINS
-
+def default_policy_load(*, actor=None, path: Path = default.PATH) -> PolicyVersion | None:
+    """Publishes the default policy (default_policy.toml, or the file at `path`) as version 1
+    when there is no policy at all; otherwise does nothing and returns None. The file is read
+    and checked either way: DefaultPolicyError, naming the domain and field, if malformed."""
+    domains = default.domains(path)
     if PolicyVersion.objects.select_for_update().exists():
         return None
     version = PolicyVersion.objects.create(number=1, notes="Default policy")
-    Domain.objects.bulk_create(Domain(policy=version, **domain) for domain in DOMAINS)
+    Domain.objects.bulk_create(Domain(policy=version, **domain) for domain in domains)
     return policy_publish(actor=actor, policy=version)

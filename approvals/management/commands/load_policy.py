@@ -1,17 +1,33 @@
-from django.core.management.base import BaseCommand
+from pathlib import Path
 
+from django.core.management.base import BaseCommand, CommandError
+
+from approvals.policy import default
 from approvals.policy import versions as policy
 
 
 class Command(BaseCommand):
-    help = "Publish the default usage policy as version 1 if no policy exists yet."
+    help = (
+        "Publish the default usage policy (approvals/policy/default_policy.toml, or --file) "
+        "as version 1 if no policy exists yet. The file is checked either way."
+    )
 
-    def handle(self, *args, **options):
-        loaded = policy.default_policy_load()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=default.PATH,
+            help="A policy file in the same format, instead of the default policy.",
+        )
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            loaded = policy.default_policy_load(path=file)
+        except default.DefaultPolicyError as exc:
+            raise CommandError(str(exc)) from None
         if loaded:
             self.stdout.write(
-                f"Published the default policy as v{loaded.number} "
-                f"({loaded.domains.count()} domains)."
+                f"Published {file.name} as v{loaded.number} ({loaded.domains.count()} domains)."
             )
         else:
             current = policy.current_policy().number

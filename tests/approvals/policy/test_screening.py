@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from approvals.policy import default
 from approvals.policy import screening as s
-from approvals.policy.default import DOMAINS
+
+DOMAINS = default.domains()
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "use_cases.json"
 CASES = json.loads(DATA.read_text(encoding="utf-8"))
