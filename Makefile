@@ -1,5 +1,7 @@
 # Two commands on a fresh machine: `make run` serves the app, `make test` passes the tests.
 PYTHON ?= python3
+# `make run PORT=8001` serves on another port; links in mail follow (SITE_URL, unless set).
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
@@ -23,8 +25,8 @@ run: $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_policy
 	$(MANAGE) seed_demo
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C stops)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,4 +1,4 @@
-"""Usage guidelines version 1: a summary of the default policy (shared/policy-taxonomy.md)."""
+"""Usage guidelines version 1: a summary of the default policy (docs/policy.md)."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Applications through the API, as API.md gives them, persona by persona."""
+"""Applications through the API, as docs/api.md gives them, persona by persona."""
 
 from datetime import timedelta
 
