@@ -136,7 +136,7 @@ def application_screen(*, application_id: int) -> Application:
     current = policy.current_policy()
     result = screening.screen(
         policy.compiled(current),
-        texts=texts_of(revision.content),
+        texts=screening.texts_of(revision.content),
         declared=revision.content["domains"],
     )
     route = routing.route_for(result, submitted_at=revision.submitted_at)
@@ -184,12 +184,6 @@ def _set_route(application: Application, route: routing.Route) -> None:
     application.specialist_domains = route.specialist_domains
     application.required_approvals = route.required_approvals
     application.save(update_fields=ROUTE_FIELDS)
-
-
-def texts_of(content: dict) -> dict[str, str]:
-    texts = {"title": content["title"], "description": content["description"]}
-    texts.update({f"mitigations.{i}": m for i, m in enumerate(content["mitigations"])})
-    return texts
 
 
 @transaction.atomic

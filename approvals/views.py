@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.readiness import missing_steps
 from approvals.policy import evidence
 from approvals.policy import versions as policy
+from approvals.policy.screening import texts_of
 from audit.models import AuditEvent
 
 from . import access, catalogue, lifecycle
@@ -184,7 +185,7 @@ def application_detail(request, pk):
     revision = application.latest_revision
     screening = (revision.screening if revision else None) or {}
     matches = screening.get("matches", [])
-    texts = lifecycle.texts_of(revision.content) if revision else {}
+    texts = texts_of(revision.content) if revision else {}
     domains = {d.slug: d for d in policy.current_domains()}
     timeline = AuditEvent.objects.filter(
         target_type="application", target_id=str(application.pk)

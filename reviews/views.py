@@ -20,6 +20,7 @@ from approvals import access, grants, lifecycle, revisions
 from approvals.models import Application, Domain
 from approvals.policy import evidence
 from approvals.policy import versions as policy
+from approvals.policy.screening import texts_of
 from reviews.access import grant_reviews
 
 from . import claims, comments, decisions, eligibility, queue
@@ -305,7 +306,7 @@ def _panel_context(request, application, revision, *, form, error, notice) -> di
 def _page_context(request, application, revision) -> dict:
     screening = (revision.screening if revision else None) or {}
     matches = screening.get("matches", [])
-    texts = lifecycle.texts_of(revision.content) if revision else {}
+    texts = texts_of(revision.content) if revision else {}
     previous = (
         application.revisions.filter(number=revision.number - 1).first() if revision else None
     )

@@ -125,6 +125,14 @@ class CompiledPolicy:
         self.index = index
 
 
+def texts_of(content: dict) -> dict[str, str]:
+    """What of a revision's content is screened, by field: the title, the description and
+    each mitigation (`mitigations.0`, ...), the names that matches and evidence refer to."""
+    texts = {"title": content["title"], "description": content["description"]}
+    texts.update({f"mitigations.{i}": m for i, m in enumerate(content["mitigations"])})
+    return texts
+
+
 def compile_policy(version: int, domains: Iterable[DomainSpec]) -> CompiledPolicy:
     """Raises RuleError (a ValueError) naming the domain and rule that does not compile."""
     by_slug: dict[str, DomainSpec] = {}

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef
 
 from approvals import routing
-from approvals.lifecycle import texts_of
 from approvals.models import Domain, Grant, PolicyVersion, Revision
 
 from . import screening
 from . import versions as policy
 from .rules import PhraseIndex, tokenise
+from .screening import texts_of
 
 AUTO_REJECT = "auto_reject"
 # From least to most demanding; a route further right is stricter.

@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import Conflict
-from approvals.lifecycle import texts_of
 from approvals.models import Grant, PolicyVersion
 from approvals.policy import screening, simulation
 from approvals.policy import versions as policy
@@ -195,7 +194,7 @@ def _finding(
 ) -> tuple[str, dict] | None:
     """(reason, details) when the grant's use case screens stricter, else None."""
     content = row["content"]
-    texts, declared = texts_of(content), content["domains"]
+    texts, declared = screening.texts_of(content), content["domains"]
     if pair is not None and not pair.may_differ(texts, declared):
         return None  # screened as under the baseline: not stricter than it
     old = pair.before if pair is not None else None

@@ -74,9 +74,9 @@ def many(dev_a):
 
 def brute_force(draft) -> set[int]:
     """The applications whose verdict differs, both policies screened in full for each."""
-    from approvals.lifecycle import texts_of
     from approvals.policy import screening
     from approvals.policy import versions as policy
+    from approvals.policy.screening import texts_of
 
     before = policy.compiled(policy.current_policy())
     after = policy.compiled_draft(draft)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from approvals.lifecycle import texts_of
 from approvals.models import Domain
 from approvals.policy import screening, simulation
 from approvals.policy import versions as policy
+from approvals.policy.screening import texts_of
 
 from .conftest import LOYALTY_TRIGGER, REMINDER_CUE, add_rule
 
