@@ -1,6 +1,6 @@
 """The gateway benchmark (`make bench`): production settings plus the bench's two views.
 
-bench/verify.py sets the environment production.py needs (secret, DJANGO_ALLOWED_HOSTS=
+bench/verify/prepare.py sets the environment production.py needs (secret, DJANGO_ALLOWED_HOSTS=
 127.0.0.1, no SSL redirect, DATABASE_URL, CACHE_URL / GATEWAY_REDIS_URL, GATEWAY_PROCESSES)
 and serves config.wsgi with gunicorn under these settings: DEBUG off, persistent database
 connections (CONN_MAX_AGE from base), no access log, no debug toolbar.

@@ -1,7 +1,7 @@
 """Mail about access reviews and re-reviews: the holder's developers hear when a decision or a
 missed due date changes their grant; reviewers and administrators are reminded before a
 campaign's due date; administrators get each campaign's outcome. Published on commit, sent by
-Celery tasks (reviews/tasks.py) like the other review mail (reviews.notifications)."""
+Celery tasks (reviews/access/tasks.py) like the other review mail (reviews.notifications)."""
 
 from datetime import timedelta
 
