@@ -13,7 +13,7 @@ from pathlib import Path
 
 from approvals.models import Domain, DomainKind
 
-from .rules import MAX_WEIGHT, MAX_WINDOW, RuleError, parse_rules
+from .rules import RuleError, parse_rule
 
 PATH = Path(__file__).with_name("default_policy.toml")
 
@@ -21,7 +21,6 @@ DOMAIN_FIELDS = {"slug", "name", "kind", "description", "typical_conditions", "t
 RULE_FIELDS = {"weight", "any", "all", "within", "near", "name"}
 SHARED_CUE_FIELDS = {"use", "weight", "near", "name"}  # a shared cue, optionally adjusted
 SLUG = re.compile(r"[-a-z0-9]+")
-RULE_ERROR_PLACE = re.compile(r"^[^:]*: (triggers|cues)\[(\d+)\]: ")
 
 
 class DefaultPolicyError(ValueError):
@@ -112,14 +111,6 @@ class _File:
             "triggers": self._rules(entry.get("trigger", []), f"{where}: trigger", cue=False),
             "cues": self._rules(entry.get("cue", []), f"{where}: cue", cue=True),
         }
-        try:
-            parse_rules(slug, rules)
-        except RuleError as exc:  # a phrase the rule language refuses
-            place = RULE_ERROR_PLACE.match(str(exc))
-            if place is None:
-                self.fail(where, str(exc))
-            section, index = place.groups()
-            self.fail(f"{where}: {section[:-1]} {int(index) + 1}", str(exc)[place.end() :])
         return {
             "slug": slug,
             "name": entry["name"],
@@ -135,6 +126,8 @@ class _File:
         return [self._rule(e, f"{where} {n}", cue=cue) for n, e in enumerate(entries, start=1)]
 
     def _rule(self, entry, where: str, *, cue: bool) -> dict:
+        """One rule in the stored language: a shared cue and "@name" lists written out, then
+        checked by the rule language itself (rules.parse_rule), its message placed here."""
         if not isinstance(entry, dict):
             self.fail(where, "must be a table.")
         if "use" in entry:
@@ -148,48 +141,33 @@ class _File:
         unknown = set(entry) - allowed
         if unknown:
             self.fail(where, f"unknown {_names(unknown)}; expected {_names(allowed)}.")
-        if ("any" in entry) == ("all" in entry):
-            self.fail(where, "needs exactly one of 'any' (phrases) or 'all' (groups of phrases).")
-        if "within" in entry and "all" not in entry:
-            self.fail(where, "'within' goes with 'all' only.")
-        self._number(entry.get("weight"), 1, MAX_WEIGHT, where, "weight")
-        for field, low in (("within", 1), ("near", 0)):
-            if field in entry:
-                self._number(entry[field], low, MAX_WINDOW, where, field)
-        if not isinstance(entry.get("name", ""), str):
-            self.fail(where, "'name' must be text.")
         rule = dict(entry)
-        if "any" in entry:
-            rule["any"] = self._group(entry["any"], f"{where}: 'any'")
-        else:
-            groups = entry["all"]
-            if not isinstance(groups, list) or not groups:
-                self.fail(where, "'all' must be a non-empty list of phrase lists.")
+        if isinstance(entry.get("any"), list):
+            rule["any"] = self._expanded(entry["any"], f"{where}: 'any'")
+        if isinstance(entry.get("all"), list):
             rule["all"] = [
-                self._group(g, f"{where}: 'all' group {n}") for n, g in enumerate(groups, 1)
+                self._expanded(group, f"{where}: 'all' group {n}")
+                if isinstance(group, list)
+                else group
+                for n, group in enumerate(entry["all"], start=1)
             ]
+        try:
+            parse_rule("", rule, cue=cue, where=where)
+        except RuleError as exc:
+            raise DefaultPolicyError(f"{self.name}: {exc}") from None
         return rule
 
-    def _group(self, phrases, where: str) -> list[str]:
-        if not isinstance(phrases, list) or not phrases:
-            self.fail(where, "must be a non-empty list of phrases.")
+    def _expanded(self, phrases: list, where: str) -> list:
+        """The phrases with each "@name" replaced by the list [phrases].name."""
         out = []
         for phrase in phrases:
-            if not isinstance(phrase, str):
-                self.fail(where, f"a phrase must be text, not {phrase!r}.")
-            if phrase.startswith("@"):
+            if isinstance(phrase, str) and phrase.startswith("@"):
                 if phrase[1:] not in self.phrases:
                     self.fail(where, f"{phrase!r} names no list of [phrases].")
                 out.extend(self.phrases[phrase[1:]])
             else:
                 out.append(phrase)
         return out
-
-    def _number(self, value, low: int, high: int, where: str, field: str) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail(
-                where, f"'{field}' must be a whole number from {low} to {high}, not {value!r}."
-            )
 
 
 def _max(field: str) -> int:

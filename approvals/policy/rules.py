@@ -137,11 +137,13 @@ def parse_rules(domain: str, rules: object) -> list[Rule]:
             raise RuleError(f"{domain}: '{section}' must be a list")
         for number, entry in enumerate(entries):
             where = f"{domain}: {section}[{number}]"
-            parsed.append(_parse_rule(domain, entry, cue=section == "cues", where=where))
+            parsed.append(parse_rule(domain, entry, cue=section == "cues", where=where))
     return parsed
 
 
-def _parse_rule(domain: str, entry: object, *, cue: bool, where: str) -> Rule:
+def parse_rule(domain: str, entry: object, *, cue: bool, where: str) -> Rule:
+    """One trigger or cue of `domain`; RuleError, its message starting with `where`, when it
+    does not follow the rule language."""
     allowed = {"any", "all", "weight", "within", "name"} | ({"near"} if cue else set())
     if not isinstance(entry, dict) or set(entry) - allowed or ("any" in entry) == ("all" in entry):
         raise RuleError(f"{where}: needs exactly one of 'any' or 'all', and only {sorted(allowed)}")
@@ -156,10 +158,10 @@ def _parse_rule(domain: str, entry: object, *, cue: bool, where: str) -> Rule:
     return Rule(
         domain=domain,
         cue=cue,
-        weight=_number(entry.get("weight"), 1, MAX_WEIGHT, where),
+        weight=_number(entry.get("weight"), 1, MAX_WEIGHT, where, "weight"),
         groups=groups,
-        within=_number(entry.get("within", 12), 1, MAX_WINDOW, where),
-        near=None if near is None else _number(near, 0, MAX_WINDOW, where),
+        within=_number(entry.get("within", 12), 1, MAX_WINDOW, where, "within"),
+        near=None if near is None else _number(near, 0, MAX_WINDOW, where, "near"),
         name=name,
     )
 
@@ -188,9 +190,11 @@ def _parse_phrase(phrase: object, where: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def _number(value: object, low: int, high: int, where: str) -> int:
+def _number(value: object, low: int, high: int, where: str, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise RuleError(f"{where}: expected a whole number from {low} to {high}, got {value!r}")
+        raise RuleError(
+            f"{where}: '{field}' must be a whole number from {low} to {high}, not {value!r}"
+        )
     return value
 
 

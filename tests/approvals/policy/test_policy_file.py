@@ -141,7 +141,7 @@ def test_a_file_is_checked_even_when_a_policy_exists(tmp_path):
         (
             ("weight = 5\n", "weight = 9\n"),
             "policy.toml: domain 'fraud-scams': trigger 1: 'weight' must be a whole number "
-            "from 1 to 6, not 9.",
+            "from 1 to 6, not 9",
         ),
         (
             ('["@cards"]', '["@card"]'),
@@ -162,7 +162,7 @@ def test_a_file_is_checked_even_when_a_policy_exists(tmp_path):
         ),
         (
             ('any = ["our fraud team", "fraud analysts"]', 'any = "our fraud team"'),
-            "policy.toml: cues.fraud_team: 'any': must be a non-empty list of phrases.",
+            "policy.toml: cues.fraud_team: each group must be a non-empty list of phrases",
         ),
     ],
 )
