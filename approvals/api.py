@@ -1,14 +1,17 @@
 """Policy and applications API: one view per operation, each calling one service."""
 
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.errors import NotAllowed
 from accounts.models import Role
 from approvals.policy import versions as policy
+from approvals.policy.classifier import versions as classifiers
 
 from . import access, lifecycle
 from .models import Application, Revision
@@ -34,6 +37,27 @@ def with_revisions(queryset):
         "decisions__revision",
         "decisions__reviewer",
     )
+
+
+class HealthView(APIView):
+    """For load balancers and operators: the database answers, and whether screening has
+    its classifier ("ok"), has none published ("none") or runs on the rules alone because
+    the model cannot be loaded ("unavailable": status "degraded"). 200 while the database
+    answers (screening still works on the rules), 503 when it does not."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        try:
+            classifier = classifiers.health()
+        except DatabaseError:
+            return Response({"status": "down", "database": "unavailable"}, status=503)
+        degraded = classifier["status"] == "unavailable"
+        return Response(
+            {"status": "degraded" if degraded else "ok", "database": "ok", "classifier": classifier}
+        )
 
 
 class DomainListView(APIView):

@@ -16,6 +16,7 @@ from accounts.errors import Conflict
 from accounts.readiness import ensure_ready_to_submit
 from approvals.policy import screening
 from approvals.policy import versions as policy
+from approvals.policy.classifier import versions as classifiers
 from audit.services import record
 
 from . import grants, routing
@@ -134,11 +135,7 @@ def application_screen(*, application_id: int) -> Application:
         return application
     revision = application.latest_revision
     current = policy.current_policy()
-    result = screening.screen(
-        policy.compiled(current),
-        texts=screening.texts_of(revision.content),
-        declared=revision.content["domains"],
-    )
+    result = _screened(policy.compiled(current), revision)
     route = routing.route_for(result, submitted_at=revision.submitted_at)
     revision.policy, revision.screening = current, result.as_dict()
     revision.route, revision.screened_at = route.as_dict() if route else None, timezone.now()
@@ -160,12 +157,28 @@ def application_screen(*, application_id: int) -> Application:
             "status": application.status,
             "revision": revision.number,
             "policy_version": current.number,
+            "classifier_version": result.classifier_version,
             "outcome": result.outcome,
             "route": route.name if route else None,
             "domains": result.matched_domains,
         },
     )
     return application
+
+
+def _screened(compiled, revision: Revision) -> screening.Screening:
+    """Rules and the current classifier; the rules alone, saying why, when it is missing or
+    fails: never a silent pass, never an error that keeps the application in `submitted`."""
+    texts, declared = screening.texts_of(revision.content), revision.content["domains"]
+    classifier, note = classifiers.screener()
+    try:
+        return screening.screen(
+            compiled, texts=texts, declared=declared, classifier=classifier, note=note
+        )
+    except classifiers.Unavailable as exc:
+        log.error("classifier failed on revision %s: %s", revision.pk, exc)
+        note = f"The classifier failed ({exc}): the rules alone screened this."
+        return screening.screen(compiled, texts=texts, declared=declared, note=note)
 
 
 ROUTE_FIELDS = [

@@ -278,3 +278,91 @@ class UsageScope(models.Model):
 
     def __str__(self):
         return f"{self.grant_id} {self.model_name} {self.endpoint} @ {self.day}"
+
+
+class ClassifierVersion(models.Model):
+    """A trained screening classifier (approvals/policy/classifier/): its artefact, what it
+    was trained on and its cross-validated figures. The artefact never changes; a draft is
+    simulated, then published, and the latest published version screens."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    number = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    encoder = models.CharField(max_length=64)
+    data_digest = models.CharField(max_length=64)
+    artefact = models.BinaryField()
+    artefact_digest = models.CharField(max_length=64)
+    figures = models.JSONField(default=dict)  # cross-validated, thresholds, counts
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"Classifier v{self.number} ({self.status})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class LabelledExample(models.Model):
+    """A decided revision as the classifier learns from it. `domains` are what it is; `scope`
+    says which other domains it is a "no" for: all of them, or only the prohibited ones (an
+    escalation an administrator cleared says nothing about extra scrutiny)."""
+
+    class Source(models.TextChoices):
+        REJECTED = "rejected", "Rejected, citing clauses"
+        APPROVED = "approved", "Approved on the standard route"
+        CLEARED = "cleared", "Escalation cleared"
+
+    class Scope(models.TextChoices):
+        ALL = "all", "Every other domain"
+        PROHIBITED = "prohibited", "Prohibited domains only"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="examples")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    domains = models.JSONField(default=list)
+    scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.ALL)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "source"], name="one_example_per_outcome")
+        ]
+
+    def __str__(self):
+        return f"{self.source} revision {self.revision_id}: {self.domains or 'benign'}"
+
+
+class TextEmbedding(models.Model):
+    """A text's vector under one encoder, kept so that training and simulations embed each
+    text once (about 20 ms each)."""
+
+    encoder = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["encoder", "sha256"], name="one_vector_per_text")
+        ]
+
+    def __str__(self):
+        return f"{self.encoder} {self.sha256[:12]}"

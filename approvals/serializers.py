@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from approvals.policy import screening
+
 from . import catalogue
 from .models import Application, Audience, Domain, Grant, Revision
 
@@ -99,13 +101,25 @@ class MatchSerializer(serializers.Serializer):
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     text = serializers.CharField()
-    rule = serializers.CharField()
+    source = serializers.ChoiceField(choices=["rule", "classifier"])
+    rule = serializers.CharField(required=False, help_text="Reviewers and admins only.")
+    score = serializers.FloatField(
+        required=False, allow_null=True, help_text="Reviewers and admins only."
+    )
 
 
 class ScreeningSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     policy_version = serializers.IntegerField()
     matches = MatchSerializer(many=True)
+    classifier_version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Reviewers and admins only; null: rules only."
+    )
+    layers = serializers.ListField(child=serializers.CharField(), required=False)
+    note = serializers.CharField(required=False, help_text="Why the rules alone screened it.")
+    set_aside = MatchSerializer(
+        many=True, required=False, help_text="Rule hits the classifier did not corroborate."
+    )
 
 
 class RouteSerializer(serializers.Serializer):
@@ -170,7 +184,11 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_screening(self, application) -> ScreeningSerializer(allow_null=True):
         latest = self._latest(application)
-        return latest.screening if latest else None
+        stored = latest.screening if latest else None
+        request = self.context.get("request")
+        if request is None or request.user.role == "developer":
+            return screening.shown_to_applicant(stored)
+        return stored
 
     def get_route(self, application) -> RouteSerializer(allow_null=True):
         latest = self._latest(application)

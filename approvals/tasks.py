@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.conf import settings
 
+from approvals.policy.classifier import versions as classifiers
+
 from . import lifecycle
 
 
@@ -22,3 +24,10 @@ def sweep_submitted() -> int:
     for application_id in ids:
         lifecycle.application_screen(application_id=application_id)
     return len(ids)
+
+
+@shared_task(name="approvals.train_classifier")
+def train_classifier() -> int:
+    """The optional monthly retraining (CLASSIFIER_RETRAIN_MONTHLY): a draft, never published
+    without an administrator."""
+    return classifiers.classifier_train(actor=None, notes="Monthly retraining").number

@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.readiness import missing_steps
 from approvals.policy import evidence
 from approvals.policy import versions as policy
-from approvals.policy.screening import texts_of
+from approvals.policy.screening import shown_to_applicant, texts_of
 from audit.models import AuditEvent
 
 from . import access, catalogue, lifecycle
@@ -183,7 +183,8 @@ def application_detail(request, pk):
     _developer(request)
     application = access.get_application_for(request.user, pk)
     revision = application.latest_revision
-    screening = (revision.screening if revision else None) or {}
+    # The applicant's view: domains, kinds and their words, never the rule or its score.
+    screening = shown_to_applicant(revision.screening if revision else None) or {}
     matches = screening.get("matches", [])
     texts = texts_of(revision.content) if revision else {}
     domains = {d.slug: d for d in policy.current_domains()}

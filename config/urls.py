@@ -41,6 +41,22 @@ api_v1 = [
         policy_api.PolicyPublishView.as_view(),
         name="policy-version-publish",
     ),
+    path(
+        "classifier-versions/",
+        policy_api.ClassifierVersionListView.as_view(),
+        name="classifier-versions",
+    ),
+    path(
+        "classifier-versions/<int:number>/simulate/",
+        policy_api.ClassifierSimulateView.as_view(),
+        name="classifier-version-simulate",
+    ),
+    path(
+        "classifier-versions/<int:number>/publish/",
+        policy_api.ClassifierPublishView.as_view(),
+        name="classifier-version-publish",
+    ),
+    path("health/", approvals_api.HealthView.as_view(), name="health"),
     path("applications/", approvals_api.ApplicationListCreateView.as_view(), name="applications"),
     path(
         "applications/<int:pk>/",

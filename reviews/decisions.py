@@ -11,6 +11,7 @@ from accounts.errors import Conflict, InvalidInput, NotAllowed
 from approvals import grants, lifecycle
 from approvals.models import Application
 from approvals.policy import versions as policy
+from approvals.policy.classifier.examples import example_from_decision
 from approvals.routing import POLICY_ESCALATION
 from audit.services import record
 
@@ -119,10 +120,14 @@ def _decide(
 
 
 def _outcome(reviewer, application: Application, made: Decision, approvals: list) -> None:
+    """Moves the application, and labels the revision for the classifier when the outcome
+    says what it is (approvals/policy/classifier/examples.py)."""
+    route = application.route_name
     if made.decision == K.REJECT:
         lifecycle.application_reject(
             actor=reviewer, application=application, rationale=made.rationale
         )
+        _learn(reviewer, made.revision, "rejected", clauses=made.clauses, route=route)
     elif made.decision == K.REQUEST_CHANGES:
         lifecycle.application_request_changes(
             actor=reviewer, application=application, rationale=made.rationale
@@ -130,12 +135,20 @@ def _outcome(reviewer, application: Application, made: Decision, approvals: list
     elif application.route_name == POLICY_ESCALATION:
         # An administrator's approval of an escalation clears the flag; review goes on.
         lifecycle.application_clear_escalation(actor=reviewer, application=application)
+        _learn(reviewer, made.revision, "cleared", route=route)
     else:
         approvals = approvals + [made]
         enough = len({d.reviewer_id for d in approvals}) >= application.required_approvals
         if enough and not eligibility.needs_specialist(application, approvals):
             terms = grants.combined([_terms(d) for d in approvals])
             lifecycle.application_approve(actor=reviewer, application=application, terms=terms)
+            _learn(reviewer, made.revision, "approved", route=route)
+
+
+def _learn(reviewer, revision, outcome: str, *, clauses=(), route: str = "") -> None:
+    example_from_decision(
+        actor=reviewer, revision=revision, outcome=outcome, clauses=clauses, route=route
+    )
 
 
 def _terms(decision: Decision) -> grants.GrantTerms:

@@ -13,6 +13,13 @@ detected when the strengths of its distinct rules add up to THRESHOLD. So a weig
 alone is enough but yields to any cue; 5 survives the generic cues (weight 1-2); 6 survives
 every cue. Several weak hints together also reach the threshold, which is what catches
 paraphrase. Declared domains are never suppressed.
+
+The classifier (approvals/policy/classifier/) is the second layer: when screen() is given
+one, each domain it names is detected too, with a match of source "classifier" that carries
+its score and nearest labelled example. Either layer can flag; the one exception is an
+extra-scrutiny topic word the classifier finds no policy use in (classifier/training.py),
+set aside rather than routed on. Screening records which layers judged it, and why only the
+rules did when the classifier could not.
 """
 
 from collections import defaultdict
@@ -31,6 +38,7 @@ SCRUTINY = "extra_scrutiny"  # -> route extra_scrutiny
 CLEAR = "clear"  # -> route standard
 
 THRESHOLD = 3
+RULE, CLASSIFIER = "rule", "classifier"  # a match's source
 DECLARED_FIELD = "domains"
 
 __all__ = [
@@ -47,6 +55,7 @@ __all__ = [
     "Screening",
     "compile_policy",
     "screen",
+    "shown_to_applicant",
 ]
 
 
@@ -66,7 +75,9 @@ class Match:
     start: int
     end: int
     text: str
-    rule: str
+    rule: str  # which rule fired, or the classifier's nearest example: for reviewers only
+    source: str = RULE
+    score: float | None = None  # the classifier's probability; None for a rule
 
     def as_dict(self) -> dict:
         return {
@@ -76,7 +87,9 @@ class Match:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "source": self.source,
             "rule": self.rule,
+            "score": self.score,
         }
 
 
@@ -85,12 +98,23 @@ class Screening:
     outcome: str
     policy_version: int
     matches: tuple[Match, ...]
+    classifier_version: int | None = None  # None: the rules alone screened it
+    note: str = ""  # why the rules alone screened it
+    set_aside: tuple[Match, ...] = ()  # rule hits the classifier did not corroborate
+
+    @property
+    def layers(self) -> list[str]:
+        return [RULE, CLASSIFIER] if self.classifier_version is not None else [RULE]
 
     def as_dict(self) -> dict:
         return {
             "outcome": self.outcome,
             "policy_version": self.policy_version,
+            "classifier_version": self.classifier_version,
+            "layers": self.layers,
+            "note": self.note,
             "matches": [match.as_dict() for match in self.matches],
+            "set_aside": [match.as_dict() for match in self.set_aside],
         }
 
     @property
@@ -103,6 +127,9 @@ class Screening:
             outcome=data["outcome"],
             policy_version=data["policy_version"],
             matches=tuple(Match(**m) for m in data["matches"]),
+            classifier_version=data.get("classifier_version"),
+            note=data.get("note", ""),
+            set_aside=tuple(Match(**m) for m in data.get("set_aside", ())),
         )
 
     def without_prohibited(self) -> "Screening":
@@ -110,7 +137,9 @@ class Screening:
         an escalation routes on."""
         kept = tuple(m for m in self.matches if m.kind != PROHIBITED)
         outcome = SCRUTINY if any(m.kind == EXTRA_SCRUTINY for m in kept) else CLEAR
-        return Screening(outcome=outcome, policy_version=self.policy_version, matches=kept)
+        return Screening(
+            outcome, self.policy_version, kept, self.classifier_version, self.note, self.set_aside
+        )
 
 
 Found = tuple[str, str, Words, Occurrence]  # field, its text, its words, a rule found in it
@@ -123,6 +152,25 @@ class CompiledPolicy:
         self.version = version
         self.domains = domains
         self.index = index
+
+
+APPLICANT_MATCH_FIELDS = ("domain", "kind", "field", "start", "end", "text", "source")
+
+
+def shown_to_applicant(stored: Mapping | None) -> dict | None:
+    """A stored screening as its applicant may see it: the domains, their kinds and the
+    applicant's own words, never which rule or example fired, its score, the rule hits set
+    aside, or why a layer did not run (each would show how to word around the screen)."""
+    if not stored:
+        return stored
+    return {
+        "outcome": stored["outcome"],
+        "policy_version": stored["policy_version"],
+        "matches": [
+            {k: m.get(k, RULE if k == "source" else None) for k in APPLICANT_MATCH_FIELDS}
+            for m in stored["matches"]
+        ],
+    }
 
 
 def texts_of(content: dict) -> dict[str, str]:
@@ -148,10 +196,19 @@ def compile_policy(version: int, domains: Iterable[DomainSpec]) -> CompiledPolic
 
 
 def screen(
-    policy: CompiledPolicy, *, texts: Mapping[str, str], declared: Iterable[str]
+    policy: CompiledPolicy,
+    *,
+    texts: Mapping[str, str],
+    declared: Iterable[str],
+    classifier=None,
+    note: str = "",
 ) -> Screening:
     """Unknown declared slugs are ignored (the API validates them). Declared domains appear as
-    matches in the field "domains", spanning their slug in ", ".join(sorted(known declared))."""
+    matches in the field "domains", spanning their slug in ", ".join(sorted(known declared)).
+    `classifier`: anything with `version` and `assess(texts)` (classifier.versions.Screener);
+    its hits in domains this policy does not have are ignored. When it does not corroborate,
+    the extra-scrutiny domains only the rules found are set aside (kept, shown to reviewers,
+    not routed on). `note`: why there is no classifier."""
     known = sorted({slug for slug in declared if slug in policy.domains})
     found: list[Found] = []
     for field, text in sorted(texts.items()):
@@ -159,13 +216,41 @@ def screen(
         found.extend(
             (field, text or "", words, occurrence) for occurrence in policy.index.occurrences(words)
         )
-    evidence = _detected(policy, found)
+    evidence: dict[str, object] = dict(_detected(policy, found))
+    assessment = classifier.assess(texts) if classifier is not None else None
+    set_aside: list[Match] = []
+    if assessment is not None and not assessment.corroborates:
+        for domain in sorted(evidence):  # topic words the classifier finds no policy use in
+            if policy.domains[domain].kind == EXTRA_SCRUTINY and domain not in known:
+                for item in evidence.pop(domain):
+                    set_aside.extend(_matches(policy, domain, *item))
     matches = _declared_matches(policy, known)
     for domain, items in evidence.items():
         for item in items:
             matches.extend(_matches(policy, domain, *item))
-    ordered = tuple(sorted(set(matches), key=lambda m: (m.field, m.start, m.domain, m.end, m.rule)))
-    return Screening(_outcome(policy, known, evidence), policy.version, ordered)
+    for hit in assessment.hits if assessment is not None else ():
+        if hit.domain not in policy.domains:
+            continue
+        kind = policy.domains[hit.domain].kind
+        matches.append(
+            Match(
+                hit.domain, kind, hit.field, hit.start, hit.end, hit.text, hit.evidence,
+                CLASSIFIER, hit.score,
+            )
+        )  # fmt: skip
+        evidence.setdefault(hit.domain, [])
+    return Screening(
+        _outcome(policy, known, evidence),
+        policy.version,
+        _ordered(matches),
+        classifier.version if classifier is not None else None,
+        "" if classifier is not None else note,
+        _ordered(set_aside),
+    )
+
+
+def _ordered(matches: list[Match]) -> tuple[Match, ...]:
+    return tuple(sorted(set(matches), key=lambda m: (m.field, m.start, m.domain, m.end, m.rule)))
 
 
 def _detected(policy: CompiledPolicy, found: list[Found]) -> dict[str, list[Found]]:

@@ -151,6 +151,13 @@ CELERY_BEAT_SCHEDULE = {
     "monitor-usage": {"task": "reviews.monitor_usage", "schedule": 900.0},
     "rescreen-grants": {"task": "reviews.rescreen_grants", "schedule": 600.0},
 }
+if env.bool("CLASSIFIER_RETRAIN_MONTHLY", default=False):  # a draft on the 1st, 03:00 UTC
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE["train-classifier"] = {
+        "task": "approvals.train_classifier",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    }
 # Admins' schedules (e.g. a quarterly access review) live in the database: run beat with
 # django-celery-beat's scheduler, which also keeps the entries above.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

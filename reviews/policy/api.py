@@ -1,4 +1,5 @@
-"""Policy API for administrators: the versions, a draft's simulation, its publication. One
+"""Policy API for administrators: the versions, a draft's simulation, its publication; the
+same for the screening classifier's versions. One
 view per operation, each calling one service; domain errors become 404/409/400 in
 config.exceptions."""
 
@@ -9,8 +10,10 @@ from rest_framework.views import APIView
 
 from accounts.errors import NotFound
 from accounts.permissions import IsAdmin
-from approvals.models import PolicyVersion
+from approvals.models import ClassifierVersion, PolicyVersion
 from approvals.policy import simulation
+from approvals.policy.classifier import simulation as classifier_simulation
+from approvals.policy.classifier import versions as classifiers
 from approvals.serializers import MatchSerializer
 from reviews.access import policy_changes
 
@@ -146,4 +149,84 @@ def _version_data(version: PolicyVersion, run) -> dict:
         "notes": version.notes,
         "published_at": version.published_at,
         "rescreen": rescreen,
+    }
+
+
+# The screening classifier's versions: trained by `manage.py train_classifier` (or the
+# monthly job), simulated over past applications like a policy draft, then published.
+
+
+class ClassifierVersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    policy = serializers.IntegerField(help_text="The policy version whose domains it learned.")
+    encoder = serializers.CharField()
+    data_digest = serializers.CharField()
+    artefact_digest = serializers.CharField()
+    figures = serializers.DictField(
+        help_text="thresholds, target, target_met, cross_validated, counts (per label)."
+    )
+    notes = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class ClassifierVersionListView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(responses={200: ClassifierVersionSerializer(many=True)})
+    def get(self, request):
+        return Response(
+            [classifier_data(v) for v in ClassifierVersion.objects.select_related("policy")]
+        )
+
+
+class ClassifierSimulateView(APIView):
+    """Screens every application's latest revision under the current policy with the draft
+    classifier and with the current one; 409 for a published version."""
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(request=None, responses={200: SimulationSerializer})
+    def post(self, request, number: int):
+        result = classifier_simulation.classifier_simulate(draft=classifiers.get_version(number))
+        return Response(
+            {
+                "summary": result.summary(),
+                "fingerprint": result.fingerprint,
+                "changes": [change.as_dict() for change in result.changes],
+            }
+        )
+
+
+class ClassifierPublishView(APIView):
+    """Publishes a draft classifier: it screens every application submitted from then on.
+    409 when published already, or when `fingerprint` no longer matches."""
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(request=PublishInputSerializer, responses={200: ClassifierVersionSerializer})
+    def post(self, request, number: int):
+        given = PublishInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        published = classifiers.classifier_publish(
+            actor=request.user,
+            version=classifiers.get_version(number),
+            fingerprint_seen=given.validated_data.get("fingerprint"),
+        )
+        return Response(classifier_data(published))
+
+
+def classifier_data(version: ClassifierVersion) -> dict:
+    return {
+        "number": version.number,
+        "status": version.status,
+        "policy": version.policy.number,
+        "encoder": version.encoder,
+        "data_digest": version.data_digest,
+        "artefact_digest": version.artefact_digest,
+        "figures": version.figures,
+        "notes": version.notes,
+        "created_at": version.created_at,
+        "published_at": version.published_at,
     }

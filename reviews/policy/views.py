@@ -1,6 +1,7 @@
 """Administrators' policy pages: the versions, a draft's simulation over past applications,
 and its publication (which re-screens the active grants once it commits). Thin: parse, call
-one service, render. Drafts are edited on the admin site."""
+one service, render. Drafts are edited on the admin site. The screening classifier's
+versions have the same three pages: the list, a draft's simulation, its publication."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_POST
 from accounts.errors import DomainError
 from accounts.models import Role
 from approvals import routing
-from approvals.models import PolicyVersion
+from approvals.models import ClassifierVersion, LabelledExample, PolicyVersion
 from approvals.policy import simulation
+from approvals.policy.classifier import simulation as classifier_simulation
+from approvals.policy.classifier import versions as classifier_versions
 from reviews.access import policy_changes
 
 ROUTE_LABELS = {
@@ -74,6 +77,8 @@ def _simulation_page(
                 for change in result.changes
             ],
             "route_labels": ROUTE_LABELS,
+            "before_name": f"v{result.current}",
+            "after_name": f"v{result.draft}",
         },
         status=status,
     )
@@ -109,3 +114,74 @@ def publish(request, number: int):
         "policy re-review.",
     )
     return redirect("policy:versions")
+
+
+# The screening classifier's versions: the same read-simulate-publish flow as a policy draft.
+
+
+@login_required
+def classifiers(request):
+    _admin(request)
+    return render(
+        request,
+        "reviews/policy/classifiers.html",
+        {
+            "versions": ClassifierVersion.objects.select_related("policy", "published_by"),
+            "health": classifier_versions.health(),
+            "examples": LabelledExample.objects.count(),
+        },
+    )
+
+
+def _classifier_page(request, version, *, error: DomainError | None = None, status: int = 200):
+    context = {"version": version, "error": error}
+    try:
+        result = classifier_simulation.classifier_simulate(draft=version)
+    except DomainError as exc:  # published already, or the model cannot be loaded
+        return render(
+            request,
+            "reviews/policy/classifier.html",
+            {**context, "error": exc},
+            status=exc.status_code,
+        )
+    current = f"classifier v{result.current}" if result.current else "no classifier"
+    context.update(
+        result=result,
+        summary=result.summary(),
+        rows=[
+            (change, ROUTE_LABELS[change.before.route], ROUTE_LABELS[change.after.route])
+            for change in result.changes
+        ],
+        before_name=current,
+        after_name=f"classifier v{result.draft}",
+    )
+    return render(request, "reviews/policy/classifier.html", context, status=status)
+
+
+@login_required
+def classifier_simulate(request, number: int):
+    """GET: reads only, like a policy draft's simulation."""
+    _admin(request)
+    return _classifier_page(request, get_object_or_404(ClassifierVersion, number=number))
+
+
+@login_required
+@require_POST
+def classifier_publish(request, number: int):
+    _admin(request)
+    version = get_object_or_404(ClassifierVersion, number=number)
+    if request.POST.get("confirm") != "yes":
+        error = DomainError("Tick the box to confirm that you read the simulation.", code="confirm")
+        return _classifier_page(request, version, error=error, status=400)
+    try:
+        classifier_versions.classifier_publish(
+            actor=request.user,
+            version=version,
+            fingerprint_seen=request.POST.get("fingerprint") or None,
+        )
+    except DomainError as exc:
+        return _classifier_page(request, version, error=exc, status=exc.status_code)
+    messages.success(
+        request, f"Classifier v{version.number} is published: it screens every new submission."
+    )
+    return redirect("policy:classifiers")

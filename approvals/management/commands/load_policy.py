@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from approvals.policy import default
 from approvals.policy import versions as policy
+from approvals.policy.classifier import versions as classifiers
 
 
 class Command(BaseCommand):
     help = (
         "Publish the default usage policy (approvals/policy/default_policy.toml, or --file) "
-        "as version 1 if no policy exists yet. The file is checked either way."
+        "as version 1 if no policy exists yet. The file is checked either way. Then publish "
+        "the shipped classifier (trained on the seed examples) as classifier v1 if there is none."
     )
 
     def add_arguments(self, parser):
@@ -32,3 +34,6 @@ class Command(BaseCommand):
         else:
             current = policy.current_policy().number
             self.stdout.write(f"A policy exists already (current: v{current}).")
+        classifier = classifiers.default_classifier_load()
+        if classifier:
+            self.stdout.write(f"Published the default classifier as v{classifier.number}.")

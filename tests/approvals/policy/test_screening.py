@@ -146,7 +146,9 @@ def test_a_declared_prohibited_domain_is_rejected_whatever_the_text_says():
             "start": 0,
             "end": len("fraud-scams"),
             "text": "fraud-scams",
+            "source": "rule",
             "rule": "declared",
+            "score": None,
         }
     ]
 
@@ -195,7 +197,15 @@ def test_mitigations_count_as_text_too():
 
 
 def test_nothing_to_screen_is_clear():
-    assert screen().as_dict() == {"outcome": s.CLEAR, "policy_version": 1, "matches": []}
+    assert screen().as_dict() == {
+        "outcome": s.CLEAR,
+        "policy_version": 1,
+        "classifier_version": None,
+        "layers": ["rule"],
+        "note": "",
+        "matches": [],
+        "set_aside": [],
+    }
     assert screen(title="", description="").outcome == s.CLEAR
     assert screen("Translates our help-centre articles into German.").outcome == s.CLEAR
 
