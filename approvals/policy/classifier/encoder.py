@@ -136,7 +136,16 @@ class Encoder:
             out[chosen] = self._forward([ids[i] for i in chosen])
         return out
 
-    def _forward(self, batch: list[list[int]]) -> np.ndarray:
+    def with_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+        """One text's unit vector, its tokens' final hidden states and their character
+        offsets in `text`: what locating the sentence behind a hit needs, in one pass."""
+        encoding = self._tokenizer.encode(text)
+        hidden = self._forward([encoding.ids], states=True)
+        pooled = hidden[0].mean(0)
+        vector = (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+        return vector, hidden[0], list(encoding.offsets)
+
+    def _forward(self, batch: list[list[int]], *, states: bool = False) -> np.ndarray:
         w = self._w
         n, length = len(batch), max(len(ids) for ids in batch)
         ids = np.zeros((n, length), dtype=np.int64)
@@ -163,8 +172,10 @@ class Encoder:
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(n, length, WIDTH)
             x = _layer_norm(x + context @ layer["out"] + layer["out_b"], *layer["ln1"])
-            hidden = _gelu(x @ layer["up"] + layer["up_b"])
-            x = _layer_norm(x + hidden @ layer["down"] + layer["down_b"], *layer["ln2"])
+            up = _gelu(x @ layer["up"] + layer["up_b"])
+            x = _layer_norm(x + up @ layer["down"] + layer["down_b"], *layer["ln2"])
+        if states:
+            return x
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -18,14 +18,35 @@ from .training import CORROBORATE, Artefact, kind_scores, probabilities
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 
 
+def composed(texts: Mapping[str, str]) -> tuple[str, list[tuple[str, int]]]:
+    """What the classifier reads of an application as one text, "<title>. <description>
+    Safeguards: <mitigation>; <mitigation>", each field stripped; and where each field's
+    own (unstripped) text starts in it: (field, offset)."""
+    mitigations = sorted(
+        (k for k in texts if k.startswith("mitigations.") and texts[k]),
+        key=lambda k: int(k.split(".")[1]),
+    )
+    text, starts = "", []
+
+    def add(field: str, separator: str) -> None:
+        nonlocal text
+        raw = texts.get(field) or ""
+        value = raw.strip()
+        if not value:
+            return
+        text += separator if text else ""
+        starts.append((field, len(text) - (len(raw) - len(raw.lstrip()))))
+        text += value
+
+    add("title", "")
+    add("description", ". ")
+    for i, field in enumerate(mitigations):
+        add(field, " Safeguards: " if i == 0 else "; ")
+    return text, starts
+
+
 def classifier_text(texts: Mapping[str, str]) -> str:
-    """What the classifier reads of an application: title, description, mitigations."""
-    mitigations = [texts[k] for k in sorted(texts) if k.startswith("mitigations.") and texts[k]]
-    parts = [texts.get("title", "").strip(), texts.get("description", "").strip()]
-    text = ". ".join(p for p in parts if p)
-    if mitigations:
-        text += " Safeguards: " + "; ".join(m.strip() for m in mitigations)
-    return text
+    return composed(texts)[0]
 
 
 @dataclass(frozen=True)
@@ -95,6 +116,24 @@ class Classifier:
             found.append((domain, kind, round(float(score[0]), 4), self._nearest(vector, domain)))
         return found
 
+    def _per_sentence(self, texts, states: np.ndarray, offsets) -> tuple[dict, list]:
+        """Each sentence's kind scores, from the mean of its tokens' states; sentences past
+        the model's 256 tokens have none and are left out."""
+        _, starts = composed(texts)
+        ends = np.array([end for _, end in offsets])
+        begins = np.array([start for start, _ in offsets])
+        pieces, rows = [], []
+        for field, offset in starts:
+            for start, end in sentences(texts[field]):
+                inside = (begins >= offset + start) & (ends <= offset + end) & (ends > begins)
+                if inside.any():
+                    pooled = states[inside].mean(0)
+                    rows.append(pooled / max(float(np.linalg.norm(pooled)), 1e-12))
+                    pieces.append((field, start, end))
+        if not rows:
+            return {}, []
+        return kind_scores(self.probabilities(np.vstack(rows)), self.classes, self.kinds), pieces
+
     def _nearest(self, vector: np.ndarray, domain: str) -> str:
         rows = [i for i, (_, _, domains) in enumerate(self.example_meta) if domain in domains]
         if not rows:
@@ -105,13 +144,23 @@ class Classifier:
         return f'nearest example: "{title}" ({key}), similarity {similarity[best]:.2f}'
 
     def assess(
-        self, texts: Mapping[str, str], *, vector: np.ndarray | None = None, locate: bool = True
+        self,
+        texts: Mapping[str, str],
+        *,
+        vector: np.ndarray | None = None,
+        located: tuple | None = None,
+        locate: bool = True,
     ) -> Assessment:
         """Needs the encoder, unless `vector` (the application's, already computed) is given
         and nothing fires or `locate` is off (then a hit spans the whole description, which
-        is what a simulation comparing routes needs)."""
+        is what a simulation comparing routes needs). `located`: Encoder.with_tokens of the
+        composed text, when the caller has it; the sentence behind a hit is found from the
+        tokens' states of that one pass, not by encoding each sentence again."""
+        if located is not None:
+            vector = located[0]
         if vector is None:
-            vector = self.encoder.embed([classifier_text(texts)])[0]
+            located = self.encoder.with_tokens(classifier_text(texts))
+            vector = located[0]
         scores = self.kind_scores(vector)
         policy_score = round(sum(scores.values()), 4)
         corroborates = policy_score >= self.thresholds[CORROBORATE]
@@ -123,23 +172,12 @@ class Classifier:
                 for d, k, score, evidence in judged
             )  # fmt: skip
             return Assessment(hits, policy_score, corroborates)
-        pieces = [
-            (field, start, end)
-            for field, text in sorted(texts.items())
-            for start, end in sentences(text or "")
-        ]
-        per_piece = (
-            kind_scores(
-                self.probabilities(self.encoder.embed([texts[f][s:e] for f, s, e in pieces])),
-                self.classes,
-                self.kinds,
-            )
-            if pieces
-            else None
-        )
+        if located is None:
+            located = self.encoder.with_tokens(classifier_text(texts))
+        per_piece, pieces = self._per_sentence(texts, *located[1:])
         hits = []
         for domain, kind, score, evidence in judged:
-            if per_piece is None:
+            if not pieces:
                 field, start, end = "description", 0, len(texts.get("description", ""))
             else:
                 field, start, end = pieces[int(np.argmax(per_piece[kind]))]

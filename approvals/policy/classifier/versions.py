@@ -80,8 +80,10 @@ class Screener:
     def assess(self, texts):
         """Unavailable when anything fails: screening then falls back to the rules."""
         try:
-            vector = vectors_for([classifier_text(texts)], self.classifier.encoder)[0]
-            return self.classifier.assess(texts, vector=vector)
+            text = classifier_text(texts)
+            located = self.classifier.encoder.with_tokens(text)  # one pass: vector and spans
+            keep_vector(text, located[0])
+            return self.classifier.assess(texts, located=located)
         except Exception as exc:
             raise Unavailable(f"{type(exc).__name__}: {exc}") from exc
 
@@ -115,6 +117,15 @@ def health() -> dict:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def keep_vector(text: str, vector: np.ndarray) -> None:
+    """Kept for later simulations, which then need no forward pass for this text."""
+    with transaction.atomic():  # a savepoint: a failure here leaves the caller's intact
+        TextEmbedding.objects.bulk_create(
+            [TextEmbedding(encoder=ENCODER_VERSION, sha256=_sha(text), vector=vector.tobytes())],
+            ignore_conflicts=True,
+        )
 
 
 def vectors_for(texts: Sequence[str], encoder: enc.Encoder | None = None) -> np.ndarray:

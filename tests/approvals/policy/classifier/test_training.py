@@ -57,3 +57,13 @@ def test_the_shipped_classifier_was_trained_on_the_shipped_seed_examples():
     assert artefact.meta["encoder"] == classifiers.ENCODER_VERSION
     assert artefact.meta["data_digest"] == training.data_digest(seed, classifiers.ENCODER_VERSION)
     assert artefact.meta["counts"]["benign"] >= 300
+
+
+def test_load_policy_publishes_the_shipped_classifier_once(admin):
+    from approvals.models import ClassifierVersion
+
+    loaded = classifiers.default_classifier_load()
+    assert loaded.number == 1 and loaded.is_published
+    assert bytes(loaded.artefact) == classifiers.DEFAULT_PATH.read_bytes()
+    assert classifiers.default_classifier_load() is None
+    assert ClassifierVersion.objects.count() == 1
