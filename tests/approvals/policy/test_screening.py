@@ -415,3 +415,37 @@ def test_an_edited_policy_screens_with_its_own_rules():
         edited, texts={"description": "Newsletter blasts to those who opted in."}, declared=[]
     )
     assert calmed.outcome == s.CLEAR
+
+
+# ---------------------------------------------------------------- words that meant no harm
+
+
+def test_a_laboratory_safety_summariser_is_not_disinformation():
+    """Reported: stems matched 'inventory' and 'storage' and escalated it."""
+    result = screen(
+        "Summarises the safety data sheets of our laboratory's chemical inventory for lab "
+        "staff: storage conditions, stock levels to reorder, and which substances are stored "
+        "together.",
+        title="Lab safety sheet summariser",
+    )
+    assert result.outcome == s.CLEAR, result.matched_domains
+
+
+@pytest.mark.parametrize(
+    ("description", "domain"),
+    [
+        (
+            "Generates a match report for every final whistle from the data feed and puts it "
+            "live on our sports site at once, with no editor in between.",
+            "journalism-auto-publish",
+        ),
+        (
+            "An assistant on our travel site that talks with visitors, rebooks their flights "
+            "and pays with the saved card.",
+            "consumer-chatbots-agents",
+        ),
+    ],
+)
+def test_domains_without_a_keyword_of_their_own_are_found(description, domain):
+    result = screen(description)
+    assert result.outcome == s.SCRUTINY and domain in result.matched_domains
