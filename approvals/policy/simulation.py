@@ -85,6 +85,25 @@ class Change:
     grant_status: str | None
     evidence: tuple[screening.Match, ...]  # the draft's matches in newly matched domains
 
+    @classmethod
+    def of(cls, row: dict, before: Verdict, after: Verdict, way: str, result) -> "Change":
+        """From a row of latest_revisions(); the evidence is `result`'s (the screening after)
+        matches in the newly matched domains."""
+        new = after.domains - before.domains
+        return cls(
+            application_id=row["application_id"],
+            title=row["application__title"],
+            organization=row["application__organization__name"],
+            status=row["application__status"],
+            revision=row["number"],
+            before=before,
+            after=after,
+            direction=way,
+            grant_id=row["application__grant__id"],
+            grant_status=row["application__grant__status"],
+            evidence=tuple(m for m in result.matches if m.domain in new),
+        )
+
     @property
     def new_domains(self) -> list[str]:
         return sorted(self.after.domains - self.before.domains)
@@ -147,6 +166,11 @@ class Simulation:
             "no_longer_matched": _counted(d for c in self.changes for d in c.dropped_domains),
             "seconds": round(self.seconds, 3),
         }
+
+
+def concern(change: Change) -> tuple:
+    """The order changes are listed in: stricter first, those holding an active grant first."""
+    return (change.direction != STRICTER, not change.grant_active, change.application_id)
 
 
 def _counted(items: Iterable[str]) -> dict[str, int]:
@@ -223,23 +247,8 @@ def policy_simulate(*, draft: PolicyVersion) -> Simulation:
         way = direction(before, after)
         if way == UNCHANGED:
             continue
-        new = after.domains - before.domains
-        changes.append(
-            Change(
-                application_id=row["application_id"],
-                title=row["application__title"],
-                organization=row["application__organization__name"],
-                status=row["application__status"],
-                revision=row["number"],
-                before=before,
-                after=after,
-                direction=way,
-                grant_id=row["application__grant__id"],
-                grant_status=row["application__grant__status"],
-                evidence=tuple(m for m in result.matches if m.domain in new),
-            )
-        )
-    changes.sort(key=lambda c: (c.direction != STRICTER, not c.grant_active, c.application_id))
+        changes.append(Change.of(row, before, after, way, result))
+    changes.sort(key=concern)
     return Simulation(
         draft=draft.number,
         current=current.number,

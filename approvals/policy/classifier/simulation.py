@@ -85,29 +85,8 @@ def classifier_simulate(*, draft: ClassifierVersion) -> policy_simulation.Simula
                 declared=declared,
                 classifier=_Given(proposed, vector, locate=True),
             )
-            new = after.domains - before.domains
-            changes.append(
-                policy_simulation.Change(
-                    application_id=row["application_id"],
-                    title=row["application__title"],
-                    organization=row["application__organization__name"],
-                    status=row["application__status"],
-                    revision=row["number"],
-                    before=before,
-                    after=after,
-                    direction=way,
-                    grant_id=row["application__grant__id"],
-                    grant_status=row["application__grant__status"],
-                    evidence=tuple(m for m in located.matches if m.domain in new),
-                )
-            )
-    changes.sort(
-        key=lambda c: (
-            c.direction != policy_simulation.STRICTER,
-            not c.grant_active,
-            c.application_id,
-        )
-    )
+            changes.append(policy_simulation.Change.of(row, before, after, way, located))
+    changes.sort(key=policy_simulation.concern)
     return policy_simulation.Simulation(
         draft=draft.number,
         current=current_version.number if current_version else 0,
