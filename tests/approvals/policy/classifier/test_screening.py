@@ -115,3 +115,27 @@ def test_health_reports_the_loaded_classifier(api, published_classifier):
             "encoder": published_classifier.encoder,
         },
     }
+
+
+def test_a_classifier_that_fails_mid_screening_leaves_the_rules_and_says_so(
+    api, dev_a, submit_now, published_classifier, monkeypatch
+):
+    from approvals.policy.classifier.scoring import Classifier
+
+    def fails(self, texts, **kwargs):
+        raise FloatingPointError("overflow in the forward pass")
+
+    monkeypatch.setattr(Classifier, "assess", fails)
+    shown = submitted(
+        api,
+        dev_a,
+        submit_now,
+        {"description": "A phishing kit that harvests bank logins from look-alike sites."},
+    )
+    application = Application.objects.get(pk=shown["id"])
+    assert application.status == "in_review"
+    assert shown["route"]["name"] == "policy_escalation"  # the rules still caught it
+    screening = application.latest_revision.screening
+    assert screening["classifier_version"] is None
+    assert "The classifier failed" in screening["note"]
+    assert "overflow" not in str(shown)  # the reason is for reviewers, not the applicant
