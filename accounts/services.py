@@ -44,6 +44,14 @@ def organization_create(*, name: str) -> Organization:
     return Organization.objects.create(name=name, slug=_unique_slug(name))
 
 
+def _organization_named(name: str) -> Organization:
+    """For accounts staff make: the existing organization of exactly this name (the oldest,
+    if signups made several), so that an operator can put a reviewer into it and the
+    conflict-of-interest rule applies; a new one when there is none."""
+    existing = Organization.objects.filter(name=name.strip()).order_by("pk").first()
+    return existing or organization_create(name=name)
+
+
 def _add_member(user: User, organization: Organization) -> None:
     Membership.objects.create(user=user, organization=organization)
     access.grant_membership_permissions(user, organization)
@@ -113,7 +121,7 @@ def account_create(
         is_superuser=is_admin,
         specialties=specialties,
     )
-    organization = organization_create(name=organization_name) if organization_name else None
+    organization = _organization_named(organization_name) if organization_name.strip() else None
     if organization:
         _add_member(user, organization)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)

@@ -6,9 +6,12 @@ from guardian.shortcuts import get_perms
 
 from accounts import services
 from accounts.access import organizations_visible_to
-from accounts.models import User
+from accounts.models import Organization, User
 from accounts.readiness import missing_steps
+from approvals import lifecycle
 from audit.models import AuditEvent
+from reviews import eligibility
+from tests.approvals.test_applications_api import BENIGN
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +150,23 @@ def test_create_user_command_makes_a_ready_developer(capsys):
     assert missing_steps(user) == []
     assert user.memberships.get().organization.name == "Acme"
     assert AuditEvent.objects.filter(action="account.created", target_id=str(user.pk)).exists()
+
+
+def test_create_user_command_joins_the_organization_of_that_name(dev_a):
+    """Issue 12.7: it made a second "Org A", so the conflict-of-interest rule never applied."""
+    organization = dev_a.memberships.get().organization
+    application = lifecycle.application_create(
+        actor=dev_a, organization=organization, content=BENIGN
+    )
+    for email in ("r1@example.com", "r2@example.com"):
+        call_command(
+            "create_user", "--email", email, "--password", "pw-long-enough-1",
+            "--role", "reviewer", "--organization", " Org A ",
+        )  # fmt: skip
+    reviewers = User.objects.filter(email__in=["r1@example.com", "r2@example.com"])
+    assert {r.memberships.get().organization_id for r in reviewers} == {organization.pk}
+    assert Organization.objects.filter(name="Org A").count() == 1
+    assert eligibility.refusal(reviewers[0], application) == eligibility.OWN_ORGANIZATION
 
 
 def test_create_user_command_gives_reviewers_specialties():
