@@ -64,8 +64,8 @@ def release(*, reviewer, application: Application) -> None:
 
 @transaction.atomic
 def claim_next(*, reviewer) -> Claim | None:
-    """Claims the most urgent unclaimed item this reviewer may decide; rows other reviewers
-    are claiming at this moment are skipped, not waited for."""
+    """Claims the most urgent unclaimed item this reviewer may decide, releasing the one they
+    held; rows other reviewers are claiming at this moment are skipped, not waited for."""
     for item in queue.items_for(reviewer, claimed=False):
         application = (
             Application.objects.select_for_update(skip_locked=True, of=("self",))
@@ -73,10 +73,22 @@ def claim_next(*, reviewer) -> Claim | None:
             .first()
         )
         if application is not None:
+            _release_held(reviewer)
             taken = Claim.objects.create(application=application, reviewer=reviewer)
             _record(reviewer, application, "taken", next_item=True)
             return taken
-    return None
+    return None  # nothing else to take: the reviewer keeps what they hold
+
+
+def _release_held(reviewer) -> None:
+    """Taking the next item lets go of the one held, so a reviewer never sits on several."""
+    for held in (
+        Claim.objects.select_for_update(of=("self",))
+        .filter(reviewer=reviewer)
+        .select_related("application")
+    ):
+        held.delete()
+        _record(reviewer, held.application, "released", next_item=True)
 
 
 def release_idle() -> int:

@@ -6,6 +6,7 @@ import pytest
 from accounts import services as accounts
 from approvals import lifecycle
 from approvals.models import Application, Grant
+from audit.models import AuditEvent
 from reviews import claims, comments, decisions
 from reviews.models import Claim, Comment, Decision
 
@@ -129,8 +130,15 @@ def test_next_item_claims_the_most_urgent_and_opens_it(signed_in, reviewer2, in_
     response = client.post("/reviews/next/")
     assert response.status_code == 302 and response["Location"] == page(sooner)
     assert Claim.objects.get().application_id == sooner.pk
-    client.post("/reviews/next/")
-    assert client.post("/reviews/next/")["Location"] == "/reviews/"  # nothing left
+    assert client.post("/reviews/next/")["Location"] == page(later)
+    # Taking the next released the one held (issue 12.11: a reviewer held three at once).
+    assert list(Claim.objects.values_list("application_id", flat=True)) == [later.pk]
+    assert AuditEvent.objects.filter(
+        action="claim.released", target_id=str(sooner.pk), data__next_item=True
+    ).exists()
+    Application.objects.filter(pk=sooner.pk).update(status="withdrawn")
+    assert client.post("/reviews/next/")["Location"] == "/reviews/"  # nothing else to take
+    assert list(Claim.objects.values_list("application_id", flat=True)) == [later.pk]
 
 
 # Claim and decide without JavaScript ----------------------------------------------------
