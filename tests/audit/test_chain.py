@@ -1,3 +1,4 @@
+import importlib
 import threading
 from datetime import timedelta
 
@@ -83,6 +84,23 @@ def test_postgres_refuses_truncate():
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         raw("SET CONSTRAINTS ALL IMMEDIATE")
         raw("SET LOCAL audit.allow_truncate = 'off'")
+        raw("TRUNCATE audit_auditevent")
+    assert existing() == count
+
+
+@pytest.mark.postgres
+def test_no_session_setting_lets_truncate_through_the_deployed_trigger():
+    """Issue 12.4: `SET LOCAL audit.allow_truncate = 'on'` opened TRUNCATE in production.
+    The function as the migrations leave it (the test database swaps in an escape of its own,
+    tests/conftest.py) refuses it whatever the session sets."""
+    migration = importlib.import_module("audit.migrations.0005_no_truncate_escape")
+    write(1)
+    count = existing()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(migration.REFUSE)  # as deployed; rolled back with the savepoint
+        raw("SET CONSTRAINTS ALL IMMEDIATE")
+        raw("SET LOCAL audit.allow_truncate = 'on'")
         raw("TRUNCATE audit_auditevent")
     assert existing() == count
 
