@@ -143,7 +143,7 @@ class VerifyView(APIView):
             )
         try:
             body = json.loads(request.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             return _json({"detail": "JSON parse error.", "code": "parse_error"}, 400)
         fields, errors = verify.request_errors(body)
         if errors:

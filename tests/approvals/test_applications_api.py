@@ -286,3 +286,15 @@ def test_the_list_costs_the_same_queries_for_one_application_or_many(api, dev_a,
     with CaptureQueriesContext(connection) as five:
         assert client.get(URL).json()["count"] == 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # issue 12.12: a RecursionError, which was a 500
+
+
+def test_json_nested_too_deeply_is_a_400_not_a_500(api, dev_a, gateway):
+    applications = api(dev_a).post(URL, DEEP, content_type="application/json")
+    verify = api(gateway).post("/api/v1/keys/verify/", DEEP, content_type="application/json")
+    for response in (applications, verify):
+        assert response.status_code == 400
+        assert response.json()["code"] == "parse_error"
+    assert not Application.objects.exists()
