@@ -187,20 +187,12 @@ def worker_screen_once() -> None:
                                   for d in default.domains()])  # fmt: skip
     classifier = shipped()
     case = json.loads(HELD_OUT["held-out A"].read_text())[0]
-    s.screen(policy, texts=s.texts_of(case), declared=[], classifier=_Screener(classifier))
-
-
-class _Screener:
-    def __init__(self, classifier):
-        self.classifier, self.version = classifier, classifier.version
-
-    def assess(self, texts):
-        return self.classifier.assess(texts)
+    s.screen(policy, texts=s.texts_of(case), declared=[], classifier=classifier)
 
 
 def report(name: str, cases: list[dict], policy, classifier) -> list[float]:
     """Prints one held-out set's tables; returns the seconds each screening took."""
-    screener, alone = _Screener(classifier), Alone(classifier)
+    alone = Alone(classifier)
     rules, own, both, seconds = [], [], [], []
     for case in cases:
         texts = s.texts_of(case)
@@ -208,7 +200,7 @@ def report(name: str, cases: list[dict], policy, classifier) -> list[float]:
         rules.append((want, OF_OUTCOME[s.screen(policy, texts=texts, declared=[]).outcome]))
         own.append((want, alone.route(texts)))
         started = time.perf_counter()
-        result = s.screen(policy, texts=texts, declared=[], classifier=screener)
+        result = s.screen(policy, texts=texts, declared=[], classifier=classifier)
         seconds.append(time.perf_counter() - started)
         both.append((want, OF_OUTCOME[result.outcome]))
     print(f"{name}: {len(cases)} descriptions, none declaring a domain\n")

@@ -27,6 +27,14 @@ ROUTE_LABELS = {
 }
 
 
+UNCONFIRMED = DomainError("Tick the box to confirm that you read the simulation.", code="confirm")
+
+
+def _confirmed(request) -> bool:
+    """Publishing a policy or a classifier needs the box ticked under its simulation."""
+    return request.POST.get("confirm") == "yes"
+
+
 def _admin(request) -> None:
     if not request.user.has_role(Role.ADMIN):
         raise PermissionDenied("The policy pages are for administrators.")
@@ -96,9 +104,8 @@ def simulate(request, number: int):
 def publish(request, number: int):
     _admin(request)
     version = _draft(number)
-    if request.POST.get("confirm") != "yes":
-        error = DomainError("Tick the box to confirm that you read the simulation.", code="confirm")
-        return _simulation_page(request, version, error=error, status=400)
+    if not _confirmed(request):
+        return _simulation_page(request, version, error=UNCONFIRMED, status=400)
     try:
         policy_changes.policy_publish(
             actor=request.user,
@@ -170,9 +177,8 @@ def classifier_simulate(request, number: int):
 def classifier_publish(request, number: int):
     _admin(request)
     version = get_object_or_404(ClassifierVersion, number=number)
-    if request.POST.get("confirm") != "yes":
-        error = DomainError("Tick the box to confirm that you read the simulation.", code="confirm")
-        return _classifier_page(request, version, error=error, status=400)
+    if not _confirmed(request):
+        return _classifier_page(request, version, error=UNCONFIRMED, status=400)
     try:
         classifier_versions.classifier_publish(
             actor=request.user,

@@ -183,6 +183,22 @@ class Encoder:
 
 _lock = threading.Lock()
 _loaded: dict[str, Encoder | EncoderUnavailable] = {}
+_checked: dict[tuple, str] = {}
+
+
+def installed(model_dir: Path | None = None) -> None:
+    """EncoderUnavailable unless the pinned weights and the tokenizer are in place; the
+    weights' digest is computed once per process and file (size, mtime), nothing is loaded."""
+    model_dir = Path(model_dir) if model_dir else default_model_dir()
+    weights, tokenizer = model_dir / "model.safetensors", model_dir / "tokenizer.json"
+    if not (weights.is_file() and tokenizer.is_file()):
+        raise EncoderUnavailable(f"{NAME} is not installed completely in {model_dir}.")
+    stat = weights.stat()
+    key = (str(weights), stat.st_size, stat.st_mtime_ns)
+    if key not in _checked:
+        _checked[key] = _digest(weights)
+    if _checked[key] != WEIGHTS_SHA256:
+        raise EncoderUnavailable(f"{weights} is not the pinned {NAME} weights.")
 
 
 def shared(model_dir: Path | None = None) -> Encoder:

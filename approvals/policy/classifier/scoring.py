@@ -100,13 +100,10 @@ class Classifier:
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         return probabilities(self.weights, vectors)
 
-    def kind_scores(self, vector: np.ndarray) -> dict[str, float]:
-        p = self.probabilities(vector)
-        return {k: float(v[0]) for k, v in kind_scores(p, self.classes, self.kinds).items()}
-
-    def judge(self, vector: np.ndarray) -> list[tuple[str, str, float, str]]:
-        """(domain, kind, score, evidence) for each kind whose score reaches its threshold."""
-        p = self.probabilities(vector)[0]
+    def judge(self, vector: np.ndarray, p: np.ndarray | None = None) -> list[tuple]:
+        """(domain, kind, score, evidence) for each kind whose score reaches its threshold;
+        `p`: the vector's class probabilities, when the caller has them already."""
+        p = self.probabilities(vector)[0] if p is None else p
         found = []
         for kind, score in kind_scores(p[None, :], self.classes, self.kinds).items():
             if float(score[0]) < self.thresholds[kind]:
@@ -161,10 +158,12 @@ class Classifier:
         if vector is None:
             located = self.encoder.with_tokens(classifier_text(texts))
             vector = located[0]
-        scores = self.kind_scores(vector)
-        policy_score = round(sum(scores.values()), 4)
+        p = self.probabilities(vector)
+        policy_score = round(
+            sum(float(v[0]) for v in kind_scores(p, self.classes, self.kinds).values()), 4
+        )
         corroborates = policy_score >= self.thresholds[CORROBORATE]
-        judged = self.judge(vector)
+        judged = self.judge(vector, p[0])
         if not judged or not locate:
             hits = tuple(
                 Hit(d, k, score, "description", 0, len(texts.get("description", "")),

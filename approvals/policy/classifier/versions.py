@@ -104,12 +104,16 @@ def screener() -> tuple[Screener | None, str]:
 
 
 def health() -> dict:
-    """What the health check reports of screening's classifier."""
+    """What the health check reports of screening's classifier. It checks the installed
+    weights' digest (once per process) and the artefact, without loading the model: a web
+    process polled by a load balancer must not take on the worker's 180 MB."""
     version = current_classifier()
     if version is None:
         return {"status": "none", "detail": "No classifier is published."}
     try:
-        loaded(version)
+        enc.installed()
+        if hashlib.sha256(bytes(version.artefact)).hexdigest() != version.artefact_digest:
+            raise enc.EncoderUnavailable(f"Classifier v{version.number}'s artefact is damaged.")
     except enc.EncoderUnavailable as exc:
         return {"status": "unavailable", "version": version.number, "detail": str(exc)}
     return {"status": "ok", "version": version.number, "encoder": version.encoder}
@@ -119,13 +123,22 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def keep_vector(text: str, vector: np.ndarray) -> None:
-    """Kept for later simulations, which then need no forward pass for this text."""
-    with transaction.atomic():  # a savepoint: a failure here leaves the caller's intact
+def _keep(pairs) -> None:
+    """(sha256, vector) pairs into the cache, in a savepoint: a failure here leaves the
+    caller's transaction intact."""
+    with transaction.atomic():
         TextEmbedding.objects.bulk_create(
-            [TextEmbedding(encoder=ENCODER_VERSION, sha256=_sha(text), vector=vector.tobytes())],
+            [
+                TextEmbedding(encoder=ENCODER_VERSION, sha256=d, vector=v.tobytes())
+                for d, v in pairs
+            ],
             ignore_conflicts=True,
         )
+
+
+def keep_vector(text: str, vector: np.ndarray) -> None:
+    """Kept for later simulations, which then need no forward pass for this text."""
+    _keep([(_sha(text), vector)])
 
 
 def vectors_for(texts: Sequence[str], encoder: enc.Encoder | None = None) -> np.ndarray:
@@ -138,15 +151,9 @@ def vectors_for(texts: Sequence[str], encoder: enc.Encoder | None = None) -> np.
     missing = sorted({d: t for d, t in zip(digests, texts, strict=True) if d not in kept}.items())
     if missing:
         computed = (encoder or enc.shared()).embed([t for _, t in missing])
-        with transaction.atomic():  # a savepoint: a failure here leaves the caller's intact
-            TextEmbedding.objects.bulk_create(
-                [
-                    TextEmbedding(encoder=ENCODER_VERSION, sha256=d, vector=v.tobytes())
-                    for (d, _), v in zip(missing, computed, strict=True)
-                ],
-                ignore_conflicts=True,
-            )
-        kept.update({d: v for (d, _), v in zip(missing, computed, strict=True)})
+        fresh = {d: v for (d, _), v in zip(missing, computed, strict=True)}
+        _keep(fresh.items())
+        kept.update(fresh)
     return (
         np.vstack([kept[d] for d in digests]) if digests else np.zeros((0, enc.WIDTH), np.float32)
     )
