@@ -64,18 +64,68 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Run in every document before its own scripts, whatever its Content-Security-Policy (an
+# init script is not subject to it): each violation the browser reports becomes a console
+# error that CspWatch collects.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || "inline"}`
+    + ` in ${e.documentURI} (${e.sourceFile || "document"}:${e.lineNumber}) ${e.sample}`);
+}, true);
+"""
+
+
+class CspWatch:
+    """What the page fixture saw of the Content-Security-Policy: every document (a page, not
+    an htmx partial) that came without the header, and every violation reported."""
+
+    def __init__(self):
+        self.violations: list[str] = []
+        self.without_header: list[str] = []
+        self.documents: list[str] = []
+
+    def attach(self, page) -> None:
+        page.on("console", self._on_console)
+        page.on("response", self._on_response)
+
+    def _on_console(self, message) -> None:
+        if message.text.startswith("CSP violation:"):
+            self.violations.append(message.text)
+
+    def _on_response(self, response) -> None:
+        if response.request.resource_type != "document" or response.status in (301, 302, 303):
+            return
+        self.documents.append(response.url)
+        if "default-src 'self'" not in (response.header_value("content-security-policy") or ""):
+            self.without_header.append(f"{response.status} {response.url}")
+
+    def problems(self) -> str:
+        lines = [f"no Content-Security-Policy: {url}" for url in self.without_header]
+        return "\n".join(lines + self.violations)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_watch():
+    return CspWatch()
+
+
+@pytest.fixture
+def page(browser, live_server, csp_watch):
     """A fresh context (cookies, storage) and page per test; relative URLs go to the live
-    server."""
+    server. Every page it loads must send the Content-Security-Policy and break none of it
+    (checked when the test ends; `csp_watch` tells a test what was seen so far)."""
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    context.add_init_script(script=REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    csp_watch.attach(page)
     try:
         yield page
     finally:
         context.close()
+    problems = csp_watch.problems()
+    assert not problems, f"Content-Security-Policy on the pages this test visited:\n{problems}"
 
 
 @pytest.fixture
@@ -174,7 +224,7 @@ def _format_results(results: list[dict]) -> str:
 def _axe_source() -> str:
     import axe_playwright_python
 
-    return str(Path(axe_playwright_python.__file__).resolve().parent / "axe.min.js")
+    return (Path(axe_playwright_python.__file__).resolve().parent / "axe.min.js").read_text()
 
 
 @pytest.fixture
@@ -186,7 +236,8 @@ def assert_accessible(page, _axe_source):
     none. The failure message names each rule, its help and the offending nodes."""
 
     def check() -> None:
-        page.add_script_tag(path=_axe_source)
+        # Evaluated, not added as a <script>: the page's policy would refuse an inline one.
+        page.evaluate(_axe_source)
         results = page.evaluate("""async () => {
             const r = await axe.run(document, {resultTypes: ['violations', 'incomplete']});
             return {violations: r.violations, incomplete: r.incomplete};
