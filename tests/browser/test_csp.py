@@ -16,7 +16,11 @@ LEFTS = """(selector) => [...document.querySelectorAll(selector)].map(
 
 
 def test_an_htmx_claim_swaps_the_panel_without_a_violation(
-    page, csp_watch, developer, make_account, sign_in  # noqa: F811
+    page,
+    csp_watch,
+    developer,  # noqa: F811 (the imported fixture)
+    make_account,
+    sign_in,
 ):
     application = submitted(developer)
     sign_in(make_account("cora@provider.example", role="reviewer"))
@@ -39,7 +43,11 @@ def test_an_htmx_claim_swaps_the_panel_without_a_violation(
 
 
 def test_chart_labels_keep_their_positions_and_the_copy_button_works(
-    page, csp_watch, sign_in, developer, grant  # noqa: F811
+    page,
+    csp_watch,
+    sign_in,
+    developer,  # noqa: F811 (the imported fixture)
+    grant,  # noqa: F811
 ):
     sign_in(developer)
     page.goto(f"/portal/grants/{grant.pk}/")

@@ -139,6 +139,8 @@ def test_extra_scrutiny_needs_a_specialist_and_the_developer_sees_reviewer_and_t
 
 
 def test_claim_and_decide_with_the_keyboard_alone(page, developer, make_account, sign_in):
+    from playwright.sync_api import expect
+
     application = submitted(developer)
     sign_in(make_account("kay@provider.example", role="reviewer"))
     page.goto(review_url(application))
@@ -147,12 +149,13 @@ def test_claim_and_decide_with_the_keyboard_alone(page, developer, make_account,
     tab_to(page, "#review-panel button", limit=40)
     assert page.evaluate("document.activeElement.textContent") == "Claim"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement?.classList.contains('notice')")
+    # Locator waits, not wait_for_function: Playwright evaluates that one's string in the page,
+    # which the Content-Security-Policy (no 'unsafe-eval') refuses.
+    expect(page.locator("#review-panel .notice")).to_be_focused()
     # htmx settles the swapped panel a moment after the swap; keys pressed before that can
     # land in the old panel on a loaded machine.
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
+    settling = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    expect(page.locator(settling)).to_have_count(0)
 
     tab_to(page, "#decision-approve")
     page.keyboard.press("Space")

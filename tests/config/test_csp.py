@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ANONYMOUS_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/api/v1/docs/", "/admin/login/"]
 DEVELOPER_PAGES = ["/portal/", "/portal/applications/", "/portal/applications/new/"]
-DEVELOPER_PAGES += ["/portal/grants/", "/portal/guidelines/", "/audit/"]
+DEVELOPER_PAGES += ["/portal/grants/", "/portal/guidelines/"]
 STAFF_PAGES = ["/reviews/", "/reviews/access-reviews/", "/reviews/policy/"]
 STAFF_PAGES += ["/reviews/policy/classifier/", "/reports/transparency/", "/audit/"]
 
@@ -87,6 +87,6 @@ def test_no_template_needs_what_the_policy_refuses():
             if "mail" in template.relative_to(folder).parts:
                 continue  # mail is read in a mail client, not under the site's policy
             for number, line in enumerate(template.read_text().splitlines(), 1):
-                if REFUSED.search(line):
+                if REFUSED.search(re.sub(r"\{#.*?#\}", "", line)):
                     found.append(f"{template.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
