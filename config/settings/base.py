@@ -140,6 +140,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 3600.0},
+    "write-audit-digest": {"task": "audit.tasks.write_audit_digest", "schedule": 900.0},
     "sweep-submitted": {"task": "approvals.sweep_submitted", "schedule": 60.0},
     "release-idle-claims": {"task": "reviews.release_idle_claims", "schedule": 300.0},
     "sla-notifications": {"task": "reviews.notify_sla", "schedule": 600.0},
