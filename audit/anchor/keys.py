@@ -5,7 +5,7 @@ text under the key, which reveals nothing that would let anyone compute an event
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -22,13 +22,20 @@ def key_id(secret: bytes) -> str:
 class KeyRing:
     current_id: str  # "" when no key is configured: new events are plain SHA-256
     secrets: dict[str, bytes]
+    # One keyed HMAC per key, copied per event: half the cost of keying each one anew.
+    _macs: dict = field(default_factory=dict, compare=False, repr=False)
 
     def chain_mac(self, key_id: str, body: bytes) -> str | None:
         """The event's keyed hash, or None when that key is not configured."""
-        secret = self.secrets.get(key_id)
-        if secret is None:
-            return None
-        return hmac.new(secret, body, hashlib.sha256).hexdigest()
+        base = self._macs.get(key_id)
+        if base is None:
+            secret = self.secrets.get(key_id)
+            if secret is None:
+                return None
+            base = self._macs[key_id] = hmac.new(secret, digestmod=hashlib.sha256)
+        mac = base.copy()
+        mac.update(body)
+        return mac.hexdigest()
 
     def digest_signature(self, key_id: str, body: bytes) -> str | None:
         """A digest's signature: HMAC-SHA256 under a key derived from the chain key."""

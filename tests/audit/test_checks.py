@@ -62,3 +62,22 @@ def test_a_role_granted_delete_is_warned_but_does_not_own_the_table():
         raw("RESET ROLE")
     assert set(warnings) == {"audit.W002"}
     assert "DELETE" in warnings["audit.W002"].msg and "UPDATE" not in warnings["audit.W002"].msg
+
+
+def anchor_warnings() -> set:
+    return {m.id for m in run_checks(include_deployment_checks=True)} & {
+        "audit.W003",
+        "audit.W004",
+        "audit.W005",
+    }
+
+
+def test_missing_anchors_are_warned_and_configured_ones_are_not(settings, tmp_path):
+    settings.AUDIT_CHAIN_KEY, settings.AUDIT_DIGEST_DIR = "", ""
+    assert anchor_warnings() == {"audit.W003", "audit.W005"}
+    settings.AUDIT_CHAIN_KEY = "too-short"
+    settings.AUDIT_DIGEST_DIR = str(tmp_path / "absent")
+    assert anchor_warnings() == {"audit.W004", "audit.W005"}
+    settings.AUDIT_CHAIN_KEY = "k" * 40
+    settings.AUDIT_DIGEST_DIR = str(tmp_path)
+    assert anchor_warnings() == set()
