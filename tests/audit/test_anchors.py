@@ -201,7 +201,7 @@ def test_events_newer_than_the_last_digest_can_still_be_rewound_unnoticed(anchor
     assert verify_api(admin_api)["ok"] is True
 
 
-def test_before_the_fix_both_attacks_pass_without_a_key_or_digests(admin_api):
+def test_without_a_key_or_digests_the_attacks_pass_and_the_report_says_so(admin_api):
     """Unkeyed and without digests the chain proves nothing against its owner: the report
     says so instead of only "ok"."""
     events = write(4)
