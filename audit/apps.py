@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     def ready(self):
         # Register this app's Celery tasks in every process (web ones too): services publish
         # them by name from Celery's registry rather than importing the tasks module.
-        from . import tasks  # noqa: F401
+        from . import checks, tasks  # noqa: F401

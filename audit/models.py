@@ -43,6 +43,9 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict)
     request_id = models.CharField(max_length=64, blank=True)
+    # The id of the AUDIT_CHAIN_KEY the hash is keyed with (HMAC-SHA256); blank: plain
+    # SHA-256, for events written while no key was configured (audit.chain, anchor.keys).
+    key_id = models.CharField(max_length=16, blank=True, default="", db_default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -123,6 +126,12 @@ class ChainVerification(models.Model):
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
     duration = models.DurationField(null=True, blank=True)
+    # Of the events checked, how many were keyed (HMAC-SHA256) and how many plain SHA-256;
+    # how many digests outside the database were checked; why the run failed, in words.
+    keyed_events = models.BigIntegerField(default=0)
+    unkeyed_events = models.BigIntegerField(default=0)
+    digests_checked = models.IntegerField(default=0)
+    problem = models.CharField(max_length=500, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["finished_at"], name="audit_verif_finished_idx")]

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from . import verification
 from .models import AuditEvent, ChainVerification
 
 
@@ -23,9 +24,26 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class ChainReportSerializer(serializers.Serializer):
+    """ok, events_checked and first_bad_id as ever; then what the chain is anchored with:
+    `keyed` is false while its newest events are plain SHA-256 (no AUDIT_CHAIN_KEY), which
+    proves nothing against whoever can write the database; `warnings` say what a sound
+    result still cannot vouch for, `problem` why it is not sound."""
+
     ok = serializers.BooleanField()
     events_checked = serializers.IntegerField()
     first_bad_id = serializers.IntegerField(allow_null=True)
+    keyed = serializers.SerializerMethodField()
+    keyed_events = serializers.IntegerField()
+    unkeyed_events = serializers.IntegerField()
+    digests_checked = serializers.IntegerField()
+    problem = serializers.CharField()
+    warnings = serializers.SerializerMethodField()
+
+    def get_keyed(self, run) -> bool:
+        return run.keyed_events > 0
+
+    def get_warnings(self, run) -> list[str]:
+        return verification.warnings(run)
 
 
 class ChainVerificationSerializer(serializers.ModelSerializer):
@@ -46,6 +64,10 @@ class ChainVerificationSerializer(serializers.ModelSerializer):
             "events_checked",
             "first_bad_id",
             "last_id",
+            "keyed_events",
+            "unkeyed_events",
+            "digests_checked",
+            "problem",
             "duration_seconds",
         ]
 

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from audit.anchor.keys import keyring
+
 from .chain import event_hash, normalise
 from .context import request_id as current_request_id
 from .models import AuditEvent, ChainHead
@@ -23,6 +25,7 @@ def record(
     one after another and the chain never forks; a rolled-back transaction leaves no link.
     Call it last in a service function, to hold the lock briefly.
     """
+    ring = keyring()  # HMAC-SHA256 under AUDIT_CHAIN_KEY when it is set
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
         actor = actor if getattr(actor, "is_authenticated", False) else None
@@ -36,9 +39,10 @@ def record(
             target_id=str(target_id),
             data=normalise(data or {}),
             request_id=current_request_id.get(),
+            key_id=ring.current_id,
             prev_hash=head.last_hash,
         )
-        event.hash = event_hash(event)
+        event.hash = event_hash(event, ring)
         event.save()
         head.last_id, head.last_hash = event.id, event.hash
         head.save(update_fields=["last_id", "last_hash"])

@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from audit.anchor import digests
+
 from . import verification
 
 
@@ -13,3 +15,11 @@ def verify_audit_chain(verification_id: int | None = None) -> dict:
     else:
         run = verification.verification_perform(verification_id=verification_id)
     return {"ok": run.ok, "events_checked": run.events_checked, "first_bad_id": run.first_bad_id}
+
+
+@shared_task(name="audit.tasks.write_audit_digest")
+def write_audit_digest() -> dict:
+    """Every 15 minutes (beat): a signed digest of the chain head into AUDIT_DIGEST_DIR,
+    after checking what was appended since the last one (see audit.anchor.digests)."""
+    digest = digests.digest_write()
+    return {"written": digest is not None, "head_id": digest.head_id if digest else None}

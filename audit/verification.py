@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.anchor.digests import digests_read
+from audit.anchor.keys import keyring
+
 from .chain import GENESIS, verify_chain, verify_chain_since
 from .models import ChainVerification
 
@@ -41,27 +44,62 @@ def verification_run(
     start = last_good() if kind == Kind.INCREMENTAL else None
     run.kind = Kind.INCREMENTAL if start else Kind.FULL  # nothing good to start from: all
     run.started_at = timezone.now()
+    ring = keyring()
+    # Read before the walk's snapshot: every head they name was committed before it.
+    digests = digests_read(ring)
     if start:
-        report = verify_chain_since(last_id=start.last_id, last_hash=start.last_hash or GENESIS)
+        report = verify_chain_since(
+            last_id=start.last_id,
+            last_hash=start.last_hash or GENESIS,
+            ring=ring,
+            anchors=digests.anchors,
+        )
     else:
-        report = verify_chain()
+        report = verify_chain(ring=ring, anchors=digests.anchors)
     run.finished_at = timezone.now()
     run.duration = run.finished_at - run.started_at
     run.ok, run.events_checked, run.first_bad_id = (
-        report.ok,
+        report.ok and not digests.problem,
         report.events_checked,
         report.first_bad_id,
     )
     run.last_id, run.last_hash = report.last_id, report.last_hash
+    run.keyed_events, run.unkeyed_events = report.keyed_events, report.unkeyed_events
+    run.digests_checked = len(digests.found)
+    run.problem = (report.problem or digests.problem)[:500]
     run.save()
     if not run.ok:
         log.error(
-            "audit chain broken at event %s (%s verification #%s)",
+            "audit chain broken at event %s (%s verification #%s): %s",
             run.first_bad_id,
             run.kind,
             run.pk,
+            run.problem,
         )
     return run
+
+
+def warnings(run: ChainVerification) -> list[str]:
+    """What a sound verification still cannot vouch for, in words, for every report."""
+    found = []
+    if not settings.AUDIT_CHAIN_KEY:
+        found.append(
+            "AUDIT_CHAIN_KEY is not set: the chain is plain SHA-256, which whoever can write "
+            "the database can recompute after editing an event."
+        )
+    elif run.unkeyed_events:
+        found.append(
+            f"{run.unkeyed_events} events from before AUDIT_CHAIN_KEY was set are plain "
+            "SHA-256; the keyed events after them vouch for them."
+        )
+    if not settings.AUDIT_DIGEST_DIR:
+        found.append(
+            "AUDIT_DIGEST_DIR is not set: no digest of the chain head is kept outside the "
+            "database, so deleting the newest events and rewinding the head goes unnoticed."
+        )
+    elif not run.digests_checked:
+        found.append("No digest of the chain head has been written yet.")
+    return found
 
 
 def last_good() -> ChainVerification | None:

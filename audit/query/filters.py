@@ -1,9 +1,43 @@
+from datetime import UTC, timedelta
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 
 from audit.models import AuditEvent
 
 from . import search
+
+# The offsets that clocks use (UTC-12:00 to UTC+14:00). PostgreSQL refuses a literal past
+# +-15:59 and a time that falls outside years 1-9999 in UTC overflows Python's datetime:
+# both answered 500, or broke an export mid-stream (issue 12.13).
+MIN_OFFSET, MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, refused unless its offset is a real one, and given on in UTC: the
+    query then never carries an offset or a year the database cannot take."""
+
+    default_error_messages = {
+        "offset": "Give a UTC offset between -12:00 and +14:00.",
+        "range": "Give a time between the years 1 and 9999 in UTC.",
+    }
+
+    def to_python(self, value):
+        try:
+            result = super().to_python(value)
+            if result is None:
+                return None
+            if not MIN_OFFSET <= result.utcoffset() <= MAX_OFFSET:
+                raise ValidationError(self.error_messages["offset"], code="offset")
+            return result.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValidationError(self.error_messages["range"], code="range") from exc
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -21,14 +55,14 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     target_type = django_filters.CharFilter(label="Target type", max_length=80)
     target_id = django_filters.CharFilter(label="Target id", max_length=64)
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="at",
         lookup_expr="gte",
         label="Since (UTC)",
         help_text="From this time on (ISO 8601; an offset may be given).",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}),
     )
-    until = django_filters.IsoDateTimeFilter(
+    until = UtcDateTimeFilter(
         field_name="at",
         lookup_expr="lt",
         label="Until (UTC)",

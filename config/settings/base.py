@@ -143,6 +143,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 3600.0},
+    "write-audit-digest": {"task": "audit.tasks.write_audit_digest", "schedule": 900.0},
     "sweep-submitted": {"task": "approvals.sweep_submitted", "schedule": 60.0},
     "release-idle-claims": {"task": "reviews.release_idle_claims", "schedule": 300.0},
     "sla-notifications": {"task": "reviews.notify_sla", "schedule": 600.0},
@@ -239,6 +240,11 @@ MONITORING_GROWTH_MIN_HISTORY_DAYS = env.int("MONITORING_GROWTH_MIN_HISTORY_DAYS
 # older than this (else only new events); page and API queries stop after this many seconds.
 AUDIT_FULL_VERIFICATION_HOURS = env.int("AUDIT_FULL_VERIFICATION_HOURS", default=24)
 AUDIT_QUERY_TIME_LIMIT_SECONDS = env.float("AUDIT_QUERY_TIME_LIMIT_SECONDS", default=10.0)
+# Its anchors outside the database (docs/operations.md): the secret that keys each event's
+# hash (HMAC-SHA256), retired secrets that older events were keyed with, and the directory
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
+AUDIT_CHAIN_PREVIOUS_KEYS = env.list("AUDIT_CHAIN_PREVIOUS_KEYS", default=[])
+AUDIT_DIGEST_DIR = env.str("AUDIT_DIGEST_DIR", default="")
 # The transparency report shows counts from 1 to TRANSPARENCY_MIN_CELL - 1 as "<N" (0: none).
 TRANSPARENCY_MIN_CELL = env.int("TRANSPARENCY_MIN_CELL", default=5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

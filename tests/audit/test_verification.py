@@ -118,7 +118,21 @@ def test_the_command_records_its_run_and_can_be_incremental(write, capsys):
 def test_the_api_verify_keeps_its_contract_and_is_recorded(api, admin, write):
     write(2)
     body = api(admin).get("/api/v1/audit-events/verify/").json()
-    assert body == {"ok": True, "events_checked": AuditEvent.objects.count(), "first_bad_id": None}
+    contract = {key: body.pop(key) for key in ("ok", "events_checked", "first_bad_id")}
+    assert contract == {
+        "ok": True,
+        "events_checked": AuditEvent.objects.count(),
+        "first_bad_id": None,
+    }
+    # Added by issue 12.3, beside the contract's fields: what the chain is anchored with.
+    assert set(body) == {
+        "keyed",
+        "keyed_events",
+        "unkeyed_events",
+        "digests_checked",
+        "problem",
+        "warnings",
+    }
     run = ChainVerification.objects.get()
     assert (run.trigger, run.kind, run.requested_by) == (Trigger.API, Kind.FULL, admin)
 

@@ -74,15 +74,28 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert done.returncode != 0 and "DJANGO_ALLOWED_HOSTS" in done.stderr
 
 
-def test_production_passes_the_deployment_checklist():
+def test_production_passes_the_deployment_checklist(tmp_path):
+    done = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        "config.settings.production",
+        DJANGO_SECRET_KEY="k" * 30 + "-Zq9%x" * 6,
+        DJANGO_ALLOWED_HOSTS="access.example.com",
+        AUDIT_CHAIN_KEY="a" * 20 + "-Kc7!y" * 4,
+        AUDIT_DIGEST_DIR=str(tmp_path),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_production_without_the_audit_anchors_fails_the_checklist():
     done = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         "config.settings.production",
         DJANGO_SECRET_KEY="k" * 30 + "-Zq9%x" * 6,
         DJANGO_ALLOWED_HOSTS="access.example.com",
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "no issues" in done.stdout
+    assert done.returncode != 0
+    assert "audit.W003" in done.stderr and "audit.W005" in done.stderr
 
 
 def test_a_web_process_knows_every_task_the_services_publish_by_name():
