@@ -242,6 +242,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # An application still `submitted` this long after its submit is screened by the sweep.
 APPROVALS_SWEEP_AFTER_SECONDS = env.int("APPROVALS_SWEEP_AFTER_SECONDS", default=30)
 
+# Trusted proxies in front of the app (0: clients connect directly). The client's address,
+# for lockout, throttles and rate limits alike, is the entry the outermost trusted proxy
+# appended to X-Forwarded-For (accounts/auth/client.py).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -317,6 +322,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.auth.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout.lockout_response"
 AXES_VERBOSE = False

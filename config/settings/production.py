@@ -25,4 +25,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+# One TLS-terminating proxy in front, unless told otherwise.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
