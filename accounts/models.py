@@ -63,6 +63,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.role in roles
 
 
+class SignInAddress(models.Model):
+    """An address (an IPv6 address's /64) an account signed in from: past the hourly bound
+    on failed sign-ins, only these may still try (accounts/auth/bound.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_addresses")
+    network = models.CharField(max_length=45)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], name="unique_sign_in_address")
+        ]
+
+    def __str__(self):
+        return f"{self.user} from {self.network}"
+
+
 class Organization(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)

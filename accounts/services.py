@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from knox.models import AuthToken
 
+from accounts.auth.client import network_of
 from audit.services import record
 
 from . import access
@@ -20,6 +22,7 @@ from .models import (
     Membership,
     Organization,
     Role,
+    SignInAddress,
     User,
     normalize_email,
 )
@@ -269,10 +272,24 @@ def email_verified_record(*, user: User, email: str) -> None:
     )
 
 
+def _sign_in_address_remember(user: User, ip: str | None) -> None:
+    """The address becomes one the account is known to sign in from (accounts/auth/bound.py)."""
+    network = network_of(ip)
+    if network:
+        now = timezone.now()
+        SignInAddress.objects.update_or_create(
+            user=user,
+            network=network,
+            defaults={"last_seen": now},
+            create_defaults={"first_seen": now, "last_seen": now},
+        )
+
+
 @transaction.atomic
-def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
+def api_token_issue(*, user: User, ip: str | None = None) -> tuple[AuthToken, str]:
     """A portal API token. Only its digest is stored; the token is returned once."""
     instance, token = AuthToken.objects.create(user=user)
+    _sign_in_address_remember(user, ip)
     record(
         actor=user,
         action="account.login_succeeded",
@@ -282,18 +299,21 @@ def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
             "via": "api_token",
             "token_prefix": instance.token_key,
             "expires_at": instance.expiry,
+            "ip": ip,
         },
     )
     return instance, token
 
 
-def login_succeeded_record(*, user: User, via: str) -> None:
+@transaction.atomic
+def login_succeeded_record(*, user: User, via: str, ip: str | None = None) -> None:
+    _sign_in_address_remember(user, ip)
     record(
         actor=user,
         action="account.login_succeeded",
         target_type="user",
         target_id=user.pk,
-        data={"via": via},
+        data={"via": via, "ip": ip},
     )
 
 

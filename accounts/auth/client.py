@@ -35,10 +35,13 @@ def client_ip(request) -> str | None:
     return _address(remote) or remote or None
 
 
-def client_network(request) -> str | None:
-    """The client's address as a key for limits: IPv4 whole, IPv6 as its /64, which one
-    subscriber holds whole (allauth's rate limits key IPv6 the same way)."""
-    ip = client_ip(request)
+def network_of(ip: str | None) -> str | None:
+    """An address as a key for limits: IPv4 whole, IPv6 as its /64, which one subscriber
+    holds whole (allauth's rate limits key IPv6 the same way)."""
     if ip and ":" in ip:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return ip
+
+
+def client_network(request) -> str | None:
+    return network_of(client_ip(request))

@@ -21,7 +21,7 @@ def _ip(request):
 
 @receiver(user_logged_in, dispatch_uid="accounts.login_succeeded")
 def on_logged_in(sender, request, user, **kwargs):
-    services.login_succeeded_record(user=user, via="session")
+    services.login_succeeded_record(user=user, via="session", ip=_ip(request))
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.login_failed")

@@ -88,6 +88,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out (email, IP) pair before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then the hourly bound per account, which refuses only addresses the account never
+    # signed in from (accounts/auth/bound.py).
+    "accounts.auth.bound.AccountBoundBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -326,6 +329,14 @@ AXES_CLIENT_IP_CALLABLE = "accounts.auth.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout.lockout_response"
 AXES_VERBOSE = False
+# Every failure whose password was checked, for the per-account bound below; attempts a
+# lockout refuses check no password, are not recorded and do not extend the lockout.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# OWASP ASVS 2.2.1: at most this many failed sign-ins an hour per account, from anywhere;
+# past it only addresses that signed in to the account in the last N days may try.
+SIGNIN_ACCOUNT_FAILURES_PER_HOUR = env.int("SIGNIN_ACCOUNT_FAILURES_PER_HOUR", default=100)
+SIGNIN_KNOWN_ADDRESS_DAYS = env.int("SIGNIN_KNOWN_ADDRESS_DAYS", default=90)
 
 # django-guardian: no anonymous user row.
 ANONYMOUS_USER_NAME = None
