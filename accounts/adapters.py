@@ -5,9 +5,15 @@ from django.db import transaction
 from accounts.auth.client import client_ip
 
 from . import services
+from .models import normalize_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        """Every allauth form (signup, sign-in by code, password reset, adding an address)
+        finds an account by the one spelling accounts stores (accounts/auth/emails.py)."""
+        return normalize_email(super().clean_email(email))
+
     def confirm_email(self, request, email_address):
         with transaction.atomic():
             confirmed = super().confirm_email(request, email_address)
