@@ -39,9 +39,11 @@ from .lockout import username_from_request
 
 def over_bound(email: str) -> bool:
     limit = settings.SIGNIN_ACCOUNT_FAILURES_PER_HOUR
+    if limit <= 0:
+        return False
     since = timezone.now() - timedelta(hours=1)
     recent = AccessFailureLog.objects.filter(username=email, attempt_time__gte=since)
-    return limit > 0 and recent[:limit].count() >= limit
+    return recent[:limit].count() >= limit
 
 
 def known_address(email: str, network: str | None) -> bool:

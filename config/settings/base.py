@@ -337,6 +337,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # past it only addresses that signed in to the account in the last N days may try.
 SIGNIN_ACCOUNT_FAILURES_PER_HOUR = env.int("SIGNIN_ACCOUNT_FAILURES_PER_HOUR", default=100)
 SIGNIN_KNOWN_ADDRESS_DAYS = env.int("SIGNIN_KNOWN_ADDRESS_DAYS", default=90)
+# axes keeps this many failure rows per account (the newest): never fewer than the bound.
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = max(1000, SIGNIN_ACCOUNT_FAILURES_PER_HOUR)
 
 # django-guardian: no anonymous user row.
 ANONYMOUS_USER_NAME = None
