@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.auth.client import client_ip
-from accounts.auth.lockout import LOCKED_OUT
+from accounts.auth.lockout import LOCKED_OUT, failures_forget
 from accounts.auth.throttles import SignupEmailThrottle, SignupIPThrottle, TokenIPThrottle
 
 from . import access, services
@@ -58,6 +58,7 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             raise InvalidInput(BAD_CREDENTIALS, code="invalid_credentials")
         instance, token = services.api_token_issue(user=user, ip=client_ip(request._request))
+        failures_forget(request._request, user.email)
         return Response({"token": token, "expires_at": instance.expiry})
 
 

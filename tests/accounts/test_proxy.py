@@ -127,3 +127,22 @@ def test_rotating_a_forged_first_entry_does_not_bypass_the_signup_throttle(api, 
 
     codes = [signup(i).status_code for i in range(21)]
     assert codes == [201] * 20 + [429]  # THROTTLE_SIGNUP_IP: 20/hour
+
+
+def test_a_token_sign_in_clears_that_clients_failures_as_a_page_sign_in_does(
+    api, dev_a, behind_proxy
+):
+    """AXES_RESET_ON_SUCCESS: a user who mistypes now and then is never locked out by
+    failures spread over successful sign-ins."""
+    wrong = {"email": dev_a.email, "password": "wrong-password"}
+    right = {"email": dev_a.email, "password": PASSWORD}
+    codes = []
+    for _ in range(2):
+        codes += [
+            api().post(TOKEN_URL, wrong, format="json", **via_proxy(REAL_USER)).status_code
+            for _ in range(4)
+        ]
+        codes.append(
+            api().post(TOKEN_URL, right, format="json", **via_proxy(REAL_USER)).status_code
+        )
+    assert codes == [400, 400, 400, 400, 200] * 2
