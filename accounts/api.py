@@ -11,7 +11,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.auth.lockout import LOCKED_OUT
+from accounts.auth.client import client_ip
+from accounts.auth.lockout import LOCKED_OUT, failures_forget
 from accounts.auth.throttles import SignupEmailThrottle, SignupIPThrottle, TokenIPThrottle
 
 from . import access, services
@@ -56,7 +57,8 @@ class TokenView(APIView):
             raise Throttled(detail=LOCKED_OUT)
         if user is None or not user.is_active:
             raise InvalidInput(BAD_CREDENTIALS, code="invalid_credentials")
-        instance, token = services.api_token_issue(user=user)
+        instance, token = services.api_token_issue(user=user, ip=client_ip(request._request))
+        failures_forget(request._request, user.email)
         return Response({"token": token, "expires_at": instance.expiry})
 
 

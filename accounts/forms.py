@@ -1,7 +1,17 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from . import services
+from .errors import InvalidInput
+
+
+def _new_account_email(value: str) -> str:
+    """accounts.services' rules for an address a new account (or a new address) takes."""
+    try:
+        return services.email_for_new_account(value) if value else value
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.detail, code=exc.code) from exc
 
 
 class SignupForm(AllauthSignupForm):
@@ -14,6 +24,9 @@ class SignupForm(AllauthSignupForm):
 
     field_order = ["email", "organization", "password1"]
 
+    def clean_email(self):
+        return _new_account_email(super().clean_email())
+
     def save(self, request):
         if self.account_already_exists:
             raise ValueError(self.cleaned_data.get("email"))
@@ -22,3 +35,8 @@ class SignupForm(AllauthSignupForm):
             password=self.cleaned_data["password1"],
             organization_name=self.cleaned_data["organization"],
         )
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    def clean_email(self):
+        return _new_account_email(super().clean_email())

@@ -5,16 +5,14 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
+from accounts.auth.emails import normalize_email, skeleton
+
 
 class Role(models.TextChoices):
     DEVELOPER = "developer", "Developer"
     REVIEWER = "reviewer", "Reviewer"
     ADMIN = "admin", "Administrator"
     GATEWAY = "gateway", "Gateway"
-
-
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 class UserManager(BaseUserManager):
@@ -40,6 +38,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(unique=True)
+    # The address's UTS #39 confusable skeleton: no two accounts should share one.
+    email_skeleton = models.CharField(max_length=1024, db_index=True, editable=False, default="")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.DEVELOPER)
     specialties = models.JSONField(default=list, blank=True)
     opt_outs = models.JSONField(default=list, blank=True)
@@ -59,8 +59,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.email
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "email" in update_fields:
+            self.email_skeleton = skeleton(self.email)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "email_skeleton"}
+        super().save(*args, **kwargs)
+
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+
+class SignInAddress(models.Model):
+    """An address (an IPv6 address's /64) an account signed in from: past the hourly bound
+    on failed sign-ins, only these may still try (accounts/auth/bound.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_addresses")
+    network = models.CharField(max_length=45)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], name="unique_sign_in_address")
+        ]
+
+    def __str__(self):
+        return f"{self.user} from {self.network}"
 
 
 class Organization(models.Model):

@@ -1,6 +1,8 @@
 from django.contrib.auth import password_validation
 from rest_framework import serializers
 
+from . import services
+from .errors import InvalidInput
 from .models import GuidelinesVersion, Organization, User
 
 
@@ -20,6 +22,12 @@ class SignupRequestSerializer(serializers.Serializer):
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )
     organization = serializers.CharField(max_length=120)
+
+    def validate_email(self, value):
+        try:
+            return services.email_for_new_account(value)
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.detail, code=exc.code) from exc
 
     def validate(self, attrs):
         candidate = User(email=attrs["email"])

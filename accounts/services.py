@@ -7,9 +7,12 @@ from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from knox.models import AuthToken
 
+from accounts.auth.client import network_of
+from accounts.auth.emails import mixed_script, skeleton
 from audit.services import record
 
 from . import access
@@ -20,6 +23,7 @@ from .models import (
     Membership,
     Organization,
     Role,
+    SignInAddress,
     User,
     normalize_email,
 )
@@ -57,11 +61,36 @@ def _add_member(user: User, organization: Organization) -> None:
     access.grant_membership_permissions(user, organization)
 
 
+MIXED_SCRIPT = (
+    "This address mixes writing systems (such as Latin and Cyrillic) in {part!r}; "
+    "each part of an address must be written in one."
+)
+LOOKS_LIKE_ANOTHER = (
+    "This address looks like the address of an existing account (the two would display "
+    "alike); choose another."
+)
+
+
+def email_for_new_account(email: str) -> str:
+    """The normalized address, or InvalidInput (field "email") when a part of it mixes
+    scripts or it looks like (shares the UTS #39 skeleton of) another account's address.
+    The very same address is not refused here: callers treat an existing account as such."""
+    email = normalize_email(email)
+    part = mixed_script(email)
+    if part:
+        raise InvalidInput(
+            MIXED_SCRIPT.format(part=part), code="mixed_script", extra={"field": "email"}
+        )
+    if User.objects.filter(email_skeleton=skeleton(email)).exclude(email=email).exists():
+        raise InvalidInput(LOOKS_LIKE_ANOTHER, code="confusable_email", extra={"field": "email"})
+    return email
+
+
 @transaction.atomic
 def developer_signup(*, email: str, password: str, organization_name: str) -> User:
     """A developer account with a new organization and an unverified address. The caller
     sends the verification mail (allauth does, for the signup page)."""
-    email = normalize_email(email)
+    email = email_for_new_account(email)
     if User.objects.filter(email=email).exists():
         raise Conflict("An account with this address already exists.", code="account_exists")
     user = User.objects.create_user(email, password, role=Role.DEVELOPER)
@@ -106,7 +135,7 @@ def account_create(
 ) -> User:
     """An account made by staff: verified and active; a developer has accepted the
     current guidelines."""
-    email = normalize_email(email)
+    email = email_for_new_account(email)
     if role not in Role.values:
         raise InvalidInput(f"Unknown role {role!r}.", code="invalid_role")
     if User.objects.filter(email=email).exists():
@@ -269,10 +298,24 @@ def email_verified_record(*, user: User, email: str) -> None:
     )
 
 
+def _sign_in_address_remember(user: User, ip: str | None) -> None:
+    """The address becomes one the account is known to sign in from (accounts/auth/bound.py)."""
+    network = network_of(ip)
+    if network:
+        now = timezone.now()
+        SignInAddress.objects.update_or_create(
+            user=user,
+            network=network,
+            defaults={"last_seen": now},
+            create_defaults={"first_seen": now, "last_seen": now},
+        )
+
+
 @transaction.atomic
-def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
+def api_token_issue(*, user: User, ip: str | None = None) -> tuple[AuthToken, str]:
     """A portal API token. Only its digest is stored; the token is returned once."""
     instance, token = AuthToken.objects.create(user=user)
+    _sign_in_address_remember(user, ip)
     record(
         actor=user,
         action="account.login_succeeded",
@@ -282,18 +325,21 @@ def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
             "via": "api_token",
             "token_prefix": instance.token_key,
             "expires_at": instance.expiry,
+            "ip": ip,
         },
     )
     return instance, token
 
 
-def login_succeeded_record(*, user: User, via: str) -> None:
+@transaction.atomic
+def login_succeeded_record(*, user: User, via: str, ip: str | None = None) -> None:
+    _sign_in_address_remember(user, ip)
     record(
         actor=user,
         action="account.login_succeeded",
         target_type="user",
         target_id=user.pk,
-        data={"via": via},
+        data={"via": via, "ip": ip},
     )
 
 

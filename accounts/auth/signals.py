@@ -6,21 +6,22 @@ path (portal pages, admin site, API token) passes through, and these receivers o
 the event to a service.
 """
 
-from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from accounts import services
 
+from .client import client_ip
+
 
 def _ip(request):
-    return get_client_ip_address(request) if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.login_succeeded")
 def on_logged_in(sender, request, user, **kwargs):
-    services.login_succeeded_record(user=user, via="session")
+    services.login_succeeded_record(user=user, via="session", ip=_ip(request))
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.login_failed")

@@ -3,6 +3,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import normalize_email
 
+from .client import client_network
+
 
 class RateFromSettings(SimpleRateThrottle):
     """Reads the rate when asked, not at import, so that settings changes take effect."""
@@ -13,6 +15,10 @@ class RateFromSettings(SimpleRateThrottle):
 
 class IPThrottle(RateFromSettings):
     """Per client address; the scope names the rate in REST_FRAMEWORK's throttle rates."""
+
+    def get_ident(self, request):
+        # Not DRF's NUM_PROXIES reading of X-Forwarded-For: the one notion of the client.
+        return client_network(request) or ""
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

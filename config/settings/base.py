@@ -91,6 +91,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out (email, IP) pair before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then the hourly bound per account, which refuses only addresses the account never
+    # signed in from (accounts/auth/bound.py).
+    "accounts.auth.bound.AccountBoundBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -251,6 +254,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # An application still `submitted` this long after its submit is screened by the sweep.
 APPROVALS_SWEEP_AFTER_SECONDS = env.int("APPROVALS_SWEEP_AFTER_SECONDS", default=30)
 
+# Trusted proxies in front of the app (0: clients connect directly). The client's address,
+# for lockout, throttles and rate limits alike, is the entry the outermost trusted proxy
+# appended to X-Forwarded-For (accounts/auth/client.py).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -301,7 +309,7 @@ SPECTACULAR_SETTINGS = {
 # token endpoint signs in unverified developers, and accounts.readiness refuses their
 # submissions until the address is verified.
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "add_email": "accounts.forms.AddEmailForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -326,9 +334,20 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.auth.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout.lockout_response"
 AXES_VERBOSE = False
+# Every failure whose password was checked, for the per-account bound below; attempts a
+# lockout refuses check no password, are not recorded and do not extend the lockout.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# OWASP ASVS 2.2.1: at most this many failed sign-ins an hour per account, from anywhere;
+# past it only addresses that signed in to the account in the last N days may try.
+SIGNIN_ACCOUNT_FAILURES_PER_HOUR = env.int("SIGNIN_ACCOUNT_FAILURES_PER_HOUR", default=100)
+SIGNIN_KNOWN_ADDRESS_DAYS = env.int("SIGNIN_KNOWN_ADDRESS_DAYS", default=90)
+# axes keeps this many failure rows per account (the newest): never fewer than the bound.
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = max(1000, SIGNIN_ACCOUNT_FAILURES_PER_HOUR)
 
 # django-guardian: no anonymous user row.
 ANONYMOUS_USER_NAME = None

@@ -25,6 +25,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+# One TLS-terminating proxy in front, unless told otherwise.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
 # The audit chain's anchors (AUDIT_CHAIN_KEY, AUDIT_DIGEST_DIR) are not required to start:
 # `check --deploy` warns without them (audit/checks.py, docs/operations.md).
