@@ -5,7 +5,7 @@ is DRF's `{"field": ["message"]}`, to which `detail` and `code` may be added. Th
 
 - 401 and 403 on every operation that needs a signed-in caller (403 also covers a missing
   CSRF token for the browser session);
-- 404 on every path with an id in it;
+- 404 on every path with an id in it, and on page-numbered lists (a page past the last);
 - 400 on every operation that takes a request body or query parameters;
 - 409 on every authenticated write (a race lost to a concurrent change is a 409 anywhere,
   config/exceptions.py; the services' own conflicts too);
@@ -76,7 +76,9 @@ class ApiAutoSchema(AutoSchema):
             codes.append("400")
         if signed_in:
             codes += ["401", "403"]
-        if "{" in path:
+        if "{" in path or any(
+            parameter["name"] == "page" for parameter in operation.get("parameters", [])
+        ):
             codes.append("404")
         if signed_in and self.method in WRITES:
             codes.append("409")

@@ -124,12 +124,20 @@ class TransparencyReportView(APIView):
     permission_classes = [IsAdminUser]
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    def handle_exception(self, exc):
-        """Errors answer JSON, as everywhere in the API, also when CSV was asked for."""
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+    def perform_content_negotiation(self, request, force=False):
+        if request.query_params.get("format", "json") not in ("json", "csv"):
+            raise InvalidInput(
+                "Use json or csv.", code="invalid", extra={"format": ["json or csv"]}
+            )
+        return super().perform_content_negotiation(request, force)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Only the report itself is CSV: errors and OPTIONS answer JSON, as everywhere in the
+        API, also when CSV was asked for."""
+        if not isinstance(getattr(response, "data", None), str):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(
         parameters=[

@@ -31,6 +31,12 @@ def test_transparency_report_errors_are_json_when_csv_is_asked_for(api, dev_a, a
     assert bad.status_code == 400
     assert bad["Content-Type"] == "application/json"
     assert "code" in bad.json()
+    unknown = api(admin).get("/api/v1/transparency-report/?format=xml")
+    assert unknown.status_code == 400
+    assert unknown.json()["format"]
+    options = api(admin).options("/api/v1/transparency-report/?format=csv")
+    assert options.status_code == 200
+    assert options.json()["name"]
     fine = api(admin).get("/api/v1/transparency-report/?format=csv")
     assert fine.status_code == 200
     assert fine["Content-Type"].startswith("text/csv")
