@@ -161,7 +161,10 @@ def _run(persona: str, token: str | None, port: int, config: str, seed: str, exa
     if token:
         command += ["--header", f"Authorization: Token {token}"]
     started = time.monotonic()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    # In the temporary directory: its crash cache (.schemathesis/) would replay old cases.
+    done = subprocess.run(
+        command, cwd=Path(config).parent, capture_output=True, text=True, check=False
+    )
     output = done.stdout + done.stderr
     cases = re.search(r"Test cases:\s*(\d+) generated", output)
     return done.returncode, int(cases.group(1)) if cases else 0, time.monotonic() - started, output
