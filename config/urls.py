@@ -12,6 +12,8 @@ from reviews.access import api as access_api
 from reviews.policy import api as policy_api
 from reviews.reports import views as transparency_views
 
+handler404 = "config.errors.not_found"
+
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
     path("signup/", accounts_api.SignupView.as_view(), name="signup"),

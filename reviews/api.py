@@ -27,10 +27,24 @@ from .serializers import (
 IsReviewer = HasRole.of(Role.REVIEWER, Role.ADMIN)
 
 
+class QueuePagination(PageNumberPagination):
+    """A page of the queue, with the whole queue's `counts` per route."""
+
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        page["properties"]["counts"] = {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "description": "Applications in the whole queue (all pages) per route name.",
+        }
+        return page
+
+
 class ReviewQueueView(APIView):
     """Applications in review this reviewer may decide, most urgent first; `counts` per route."""
 
     permission_classes = [IsReviewer]
+    pagination_class = QueuePagination
 
     @extend_schema(responses={200: QueueItemSerializer(many=True)})
     def get(self, request):
@@ -51,7 +65,7 @@ class ReviewQueueView(APIView):
             older_than_hours=older,
             claimed=claimed,
         )
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, request, view=self)
         response = paginator.get_paginated_response(
             QueueItemSerializer(page, many=True, context={"request": request}).data

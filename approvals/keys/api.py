@@ -25,9 +25,9 @@ class KeySerializer(serializers.Serializer):
     name = serializers.CharField()
     prefix = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    last_used_at = serializers.DateTimeField()
-    revoked_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
 
     def get_prefix(self, key) -> str:
         return keyformat.shown_prefix(key.key_id)

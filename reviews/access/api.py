@@ -43,7 +43,7 @@ def campaign_data(campaign: Campaign) -> dict:
 
 
 def _items_page(view, request, items):
-    paginator = PageNumberPagination()
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(items, request, view=view)
     return paginator.get_paginated_response(
         ItemSerializer(grant_reviews.shown(request.user, page), many=True).data
@@ -77,13 +77,14 @@ class AccessReviewsView(APIView):
     """Campaigns, newest first (reviewers and admins); admins start one."""
 
     permission_classes = [IsReviewer]
+    pagination_class = PageNumberPagination
 
     def get_permissions(self):
         return [IsAdmin()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(responses={200: CampaignSerializer(many=True)})
     def get(self, request):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             Campaign.objects.order_by("-created_at", "-pk"), request, view=self
         )
@@ -112,6 +113,7 @@ class AccessReviewDetailView(APIView):
 
 class AccessReviewItemsView(APIView):
     permission_classes = [IsReviewer]
+    pagination_class = PageNumberPagination
 
     @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemSerializer(many=True)})
     def get(self, request, pk: int):
@@ -139,6 +141,7 @@ class ItemsView(APIView):
     work list."""
 
     permission_classes = [IsReviewer]
+    pagination_class = PageNumberPagination
 
     @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemSerializer(many=True)})
     def get(self, request):

@@ -1,9 +1,6 @@
 """The transparency report: the page for administrators, and the same figures through the
 API as JSON or CSV. Thin: parse the period, call reviews.reports.transparency.report, render."""
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -86,15 +83,7 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, str):
-            return data.encode(self.charset)
-        # An error ({"detail", "code", field: [messages]}), one line a key.
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["field", "message"])
-        for key, value in (data or {}).items():
-            writer.writerow([key, "; ".join(map(str, value)) if isinstance(value, list) else value])
-        return out.getvalue().encode(self.charset)
+        return data.encode(self.charset)  # the report's CSV text; errors answer JSON
 
 
 class _SectionSerializer(serializers.Serializer):
@@ -134,6 +123,21 @@ class TransparencyReportView(APIView):
 
     permission_classes = [IsAdminUser]
     renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        if request.query_params.get("format", "json") not in ("json", "csv"):
+            raise InvalidInput(
+                "Use json or csv.", code="invalid", extra={"format": ["json or csv"]}
+            )
+        return super().perform_content_negotiation(request, force)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Only the report itself is CSV: errors and OPTIONS answer JSON, as everywhere in the
+        API, also when CSV was asked for."""
+        if not isinstance(getattr(response, "data", None), str):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(
         parameters=[
