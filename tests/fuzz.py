@@ -185,7 +185,7 @@ def main() -> int:
         "DJANGO_DEBUG": "0",
         "DATABASE_URL": url,
         "CACHE_URL": os.environ.get("FUZZ_CACHE_URL", "redis://127.0.0.1:6379/14"),
-        "EMAIL_URL": "consolemail://",
+        "EMAIL_URL": "dummymail://",  # the world sends mail; nobody reads it here
     }
     env.pop("CELERY_BROKER_URL", None)
     os.environ.pop("CELERY_BROKER_URL", None)
