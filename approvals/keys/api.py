@@ -70,6 +70,11 @@ class VerifyResponseSerializer(serializers.Serializer):
     organization = serializers.CharField(allow_null=True)
     limits = serializers.DictField(allow_null=True)
     remaining = serializers.DictField(allow_null=True)
+    retry_after = serializers.IntegerField(
+        allow_null=True,
+        help_text="For RATE_LIMITED and QUOTA_EXCEEDED: seconds until a call may succeed "
+        "(also sent as a Retry-After header); null otherwise.",
+    )
 
 
 def _developer(request):
@@ -148,7 +153,11 @@ class VerifyView(APIView):
         fields, errors = verify.request_errors(body)
         if errors:
             return _json(errors, 400)
-        return _json(verify.key_verify(**fields).as_dict(), 200)
+        answer = verify.key_verify(**fields)
+        response = _json(answer.as_dict(), 200)
+        if answer.retry_after is not None:
+            response["Retry-After"] = str(answer.retry_after)
+        return response
 
     @extend_schema(request=VerifyRequestSerializer, responses={200: VerifyResponseSerializer})
     def post(self, request):  # documents the contract; dispatch above serves it
