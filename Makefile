@@ -1,4 +1,6 @@
 # Two commands on a fresh machine: `make run` serves the app, `make test` passes the tests.
+# `make run` starts runserver and, beside it, a Celery worker with embedded beat on kombu's
+# filesystem broker under var/broker/ (no service needed); Ctrl-C stops both.
 PYTHON ?= python3
 # `make run PORT=8001` serves on another port; links in mail follow (SITE_URL, unless set).
 PORT ?= 8000
@@ -27,8 +29,13 @@ run: $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_policy
 	$(MANAGE) seed_demo
-	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT)/ with a worker and beat beside it (Ctrl-C stops both)"
+	@export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
+	    CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://}; \
+	$(BIN)/celery -A config worker -B --pool=solo --without-gossip --without-mingle \
+	    --loglevel=$${WORKER_LOG_LEVEL:-WARNING} & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)

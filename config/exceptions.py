@@ -1,6 +1,12 @@
-"""One place that turns domain errors into HTTP answers: {"detail", "code"} as DRF gives them."""
+"""One place that turns errors into HTTP answers: {"detail", "code"} as DRF gives them, for
+DRF's views (api_exception_handler) and, for /api/ paths, Django's own error handlers too
+(config/urls.py: handler400/403/404/500), so that no API answer is an HTML page (issue 12.8):
+a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, a database that cannot be reached a 503."""
 
-from django.db import IntegrityError
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -19,7 +25,60 @@ def api_exception_handler(exc, context):
             {"detail": "This conflicts with a concurrent change; try again.", "code": "conflict"},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, OperationalError | InterfaceError):
+        return database_unavailable()
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data.setdefault("code", getattr(response.data["detail"], "code", "error"))
     return response
+
+
+DATABASE_RETRY_SECONDS = 5
+
+
+def database_unavailable() -> JsonResponse:
+    """503 while PostgreSQL cannot be reached (or a query was cancelled): try again shortly."""
+    response = JsonResponse(
+        {"detail": "The service is briefly unavailable; try again shortly.", "code": "unavailable"},
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response
+
+
+def request_too_large() -> JsonResponse:
+    return JsonResponse(
+        {"detail": "The request body is too large.", "code": "request_too_large"},
+        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
+
+
+def _api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if not _api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large()
+    return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+
+
+def permission_denied(request, exception=None):
+    if not _api(request):
+        return defaults.permission_denied(request, exception)
+    detail = "You do not have permission to perform this action."
+    return JsonResponse({"detail": detail, "code": "permission_denied"}, status=403)
+
+
+def page_not_found(request, exception=None):
+    if not _api(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def server_error(request):
+    if not _api(request):
+        return defaults.server_error(request)
+    return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)

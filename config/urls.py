@@ -12,8 +12,6 @@ from reviews.access import api as access_api
 from reviews.policy import api as policy_api
 from reviews.reports import views as transparency_views
 
-handler404 = "config.errors.not_found"
-
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
     path("signup/", accounts_api.SignupView.as_view(), name="signup"),
@@ -163,3 +161,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
 ]
+
+handler400 = "config.exceptions.bad_request"
+handler403 = "config.exceptions.permission_denied"
+handler404 = "config.exceptions.page_not_found"
+handler500 = "config.exceptions.server_error"

@@ -4,6 +4,10 @@ The gateway presents an ordinary API token (knox: only a digest is stored). Each
 remembers, for GATEWAY_AUTH_CACHE_SECONDS, which digest belongs to which active account and
 until when the token is valid; so a revoked gateway token keeps working on a process for at
 most that long. Production keys are not handled here: their revocation is immediate.
+
+While PostgreSQL cannot be reached, a token this process has already checked stays trusted
+(until its own expiry): nobody can revoke it then anyway, and the verify hot path must not
+stop for the database (issue 12.8). A token never seen raises the database's error.
 """
 
 import threading
@@ -11,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from knox.crypto import hash_token
 from knox.models import AuthToken
@@ -39,7 +44,11 @@ def caller(authorization: str) -> Caller | None:
     now = time.monotonic()
     known = _cache.get(digest)
     if known is None or now - known.checked_at > settings.GATEWAY_AUTH_CACHE_SECONDS:
-        known = _look_up(token, digest, now)
+        try:
+            known = _look_up(token, digest, now)
+        except (OperationalError, InterfaceError):
+            if known is None:
+                raise
     if known is None or (
         known.token_expires is not None and known.token_expires <= timezone.now().timestamp()
     ):

@@ -2,6 +2,7 @@
 
 import json
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -18,6 +19,8 @@ from approvals.serializers import GrantSerializer
 from . import keyformat, verify
 from . import services as keys
 from .services import GRACE_PERIODS
+
+RETRY_SECONDS = 5  # what a 503 tells the gateway to wait
 
 
 class KeySerializer(serializers.Serializer):
@@ -70,6 +73,11 @@ class VerifyResponseSerializer(serializers.Serializer):
     organization = serializers.CharField(allow_null=True)
     limits = serializers.DictField(allow_null=True)
     remaining = serializers.DictField(allow_null=True)
+    retry_after = serializers.IntegerField(
+        allow_null=True,
+        help_text="For RATE_LIMITED and QUOTA_EXCEEDED: seconds until a call may succeed "
+        "(also sent as a Retry-After header); null otherwise.",
+    )
 
 
 def _developer(request):
@@ -132,6 +140,22 @@ class VerifyView(APIView):
     permission_classes = [HasRole.of(Role.GATEWAY)]
 
     def dispatch(self, request, *args, **kwargs):
+        try:
+            return self._answer(request)
+        except (OperationalError, InterfaceError):
+            # PostgreSQL is down and this call needs it (a key Redis does not hold, or no
+            # Redis): a typed 503 the gateway can act on, never a 500.
+            response = _json(
+                {
+                    "detail": "The service is briefly unavailable; try again shortly.",
+                    "code": "unavailable",
+                },
+                503,
+            )
+            response["Retry-After"] = str(RETRY_SECONDS)
+            return response
+
+    def _answer(self, request):
         if request.method != "POST":
             return _json({"detail": "Method not allowed.", "code": "method_not_allowed"}, 405)
         caller = gateway_auth.caller(request.headers.get("Authorization", ""))
@@ -148,7 +172,11 @@ class VerifyView(APIView):
         fields, errors = verify.request_errors(body)
         if errors:
             return _json(errors, 400)
-        return _json(verify.key_verify(**fields).as_dict(), 200)
+        answer = verify.key_verify(**fields)
+        response = _json(answer.as_dict(), 200)
+        if answer.retry_after is not None:
+            response["Retry-After"] = str(answer.retry_after)
+        return response
 
     @extend_schema(request=VerifyRequestSerializer, responses={200: VerifyResponseSerializer})
     def post(self, request):  # documents the contract; dispatch above serves it

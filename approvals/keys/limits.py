@@ -2,8 +2,9 @@
 
 Counters per grant: requests and tokens in the current minute, tokens in the current month.
 The same script adds the call to the grant's usage bucket for the minute (flushed to
-PostgreSQL by a periodic task) and notes the key's last use. When Redis cannot be reached,
-a per-process limiter answers with a conservative share of each limit.
+PostgreSQL by a periodic task) and notes the key's last use. Without Redis a per-process
+limiter answers: with none configured (the embedded default: one process) it applies each
+limit whole; with Redis configured but unreachable, a conservative share of each (issue 12.9).
 
 The bucket also counts each call by model and endpoint (fields "s:<model>\t<endpoint>" for
 requests, "t:..." for tokens, "d:..." for scope-denied calls), so monitoring and access
@@ -66,6 +67,7 @@ OTHER = "(other)"  # a denied model or endpoint the catalogue does not know
 class Verdict:
     outcome: int
     used: dict[str, int]  # requests this minute, tokens this minute, tokens this month
+    applied: dict | None = None  # the limits enforced, when not the grant's own (a share)
 
 
 def _minute(moment: datetime) -> datetime:
@@ -178,19 +180,45 @@ def note_scope_denied(r, *, grant_id: int, model: str, endpoint: str) -> None:
     pipe.execute()
 
 
+def local_share() -> int:
+    """How many processes share a limit when Redis does not count for them: with Redis
+    configured but down, GATEWAY_PROCESSES (so that together they stay within it); with no
+    Redis configured, the embedded default's one process."""
+    return max(1, settings.GATEWAY_PROCESSES) if settings.GATEWAY_REDIS_URL else 1
+
+
+def shared_limits(limits: dict, share: int) -> dict:
+    """This process's part of each per-minute limit (never below one call)."""
+    if share == 1:
+        return limits
+    return {
+        **limits,
+        "requests_per_minute": max(1, limits["requests_per_minute"] // share),
+        "tokens_per_minute": limits["tokens_per_minute"] // share,
+    }
+
+
 class LocalLimiter:
-    """Without Redis: each process admits its share (1 / GATEWAY_PROCESSES) of a limit, so
-    all of them together stay within it; usage is written to PostgreSQL directly."""
+    """Without Redis: each process admits its share (local_share) of a limit, so all of them
+    together stay within it; usage and the key's last use are written to PostgreSQL directly."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._counts: dict[tuple, list[int]] = {}
 
     def charge(
-        self, *, grant_id: int, limits: dict, tokens: int, model: str, endpoint: str
+        self,
+        *,
+        grant_id: int,
+        key_id: str,
+        limits: dict,
+        tokens: int,
+        model: str,
+        endpoint: str,
     ) -> Verdict:
         moment = timezone.now()
-        share = max(1, settings.GATEWAY_PROCESSES)
+        share = local_share()
+        applied = shared_limits(limits, share)
         with self._lock:
             minute = (grant_id, _minute(moment))
             for stale in [k for k in self._counts if k[1] < minute[1]]:
@@ -198,17 +226,16 @@ class LocalLimiter:
             requests, used_tokens = self._counts.setdefault(minute, [0, 0])
             month = month_used_in_database(grant_id, moment)
             if month + tokens > limits["monthly_tokens"]:
-                return Verdict(
-                    QUOTA_EXCEEDED, {"requests": requests, "tokens": used_tokens, "month": month}
-                )
+                used = {"requests": requests, "tokens": used_tokens, "month": month}
+                return Verdict(QUOTA_EXCEEDED, used, applied)
             if (
-                requests + 1 > limits["requests_per_minute"] // share
-                or used_tokens + tokens > limits["tokens_per_minute"] // share
+                requests + 1 > applied["requests_per_minute"]
+                or used_tokens + tokens > applied["tokens_per_minute"]
             ):
-                return Verdict(
-                    RATE_LIMITED, {"requests": requests, "tokens": used_tokens, "month": month}
-                )
+                used = {"requests": requests, "tokens": used_tokens, "month": month}
+                return Verdict(RATE_LIMITED, used, applied)
             self._counts[minute] = [requests + 1, used_tokens + tokens]
+        ProductionKey.objects.filter(key_id=key_id).update(last_used_at=moment)
         minute = _minute(moment)
         record_usage(grant_id=grant_id, minute=minute, requests=1, tokens=tokens)
         record_scope(
@@ -219,9 +246,8 @@ class LocalLimiter:
             requests=1,
             tokens=tokens,
         )
-        return Verdict(
-            OK, {"requests": requests + 1, "tokens": used_tokens + tokens, "month": month + tokens}
-        )
+        used = {"requests": requests + 1, "tokens": used_tokens + tokens, "month": month + tokens}
+        return Verdict(OK, used, applied)
 
     def note_scope_denied(self, *, grant_id: int, model: str, endpoint: str) -> None:
         minute = _minute(timezone.now())

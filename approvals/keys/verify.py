@@ -3,8 +3,10 @@ this model and endpoint now? The hot path: no password hashing, no database in t
 case, two Redis round trips (the key's record, then one atomic script for every limit)."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import redis
+from django.utils import timezone
 
 from . import keyformat, keystore, limits
 
@@ -21,6 +23,7 @@ class Answer:
     organization: str | None = None
     limits: dict | None = None
     remaining: dict | None = None
+    retry_after: int | None = None  # seconds, for RATE_LIMITED and QUOTA_EXCEEDED
     extra: dict = field(default_factory=dict)
 
     @property
@@ -35,6 +38,7 @@ class Answer:
             "organization": self.organization,
             "limits": self.limits,
             "remaining": self.remaining,
+            "retry_after": self.retry_after,
         }
 
 
@@ -103,6 +107,7 @@ def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
     else:
         verdict = limits.local.charge(
             grant_id=record["grant_id"],
+            key_id=parsed.key_id,
             limits=record["limits"],
             tokens=tokens,
             model=model,
@@ -113,7 +118,24 @@ def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
         limits.RATE_LIMITED: RATE_LIMITED,
         limits.QUOTA_EXCEEDED: QUOTA_EXCEEDED,
     }[verdict.outcome]
-    return Answer(code, remaining=_remaining(record["limits"], verdict.used), **known)
+    return Answer(
+        code,
+        remaining=_remaining(verdict.applied or record["limits"], verdict.used),
+        retry_after=retry_after(code),
+        **known,
+    )
+
+
+def retry_after(code: str) -> int | None:
+    """Seconds until a refused call may succeed: the next minute for a rate limit (its
+    counters are per calendar minute), the next month (UTC) for the monthly quota."""
+    now = timezone.now().astimezone(UTC)
+    if code == RATE_LIMITED:
+        return 60 - now.second
+    if code == QUOTA_EXCEEDED:
+        turn = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=UTC)
+        return max(1, int((turn - now).total_seconds()) + 1)
+    return None
 
 
 def _status_refusal(record: dict) -> str | None:

@@ -2,7 +2,9 @@
 
 With no configuration at all this is the embedded default: SQLite under var/, Celery in
 eager mode, a local-memory cache and console mail. DATABASE_URL, CELERY_BROKER_URL and
-CACHE_URL switch to PostgreSQL, real Celery workers and Redis.
+CACHE_URL switch to PostgreSQL, real Celery workers and Redis. `make run` sets
+CELERY_BROKER_URL=filesystem:// (a broker of files under var/broker/) for its worker with
+embedded beat, so the periodic jobs run on one machine too.
 """
 
 from datetime import timedelta
@@ -83,9 +85,22 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # `make run` has the web server and the worker write the one SQLite file: write-ahead
+    # logging lets readers go on beside a writer, and IMMEDIATE transactions wait (up to the
+    # timeout) for the write lock instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down: this process's memory answers for a while instead of a 500 (config/cache.py).
+    CACHES["default"]["BACKEND"] = "config.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -144,6 +159,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded broker `make run` uses (kombu's filesystem transport): messages are files
+    # in one folder that the web process writes and the worker reads; no service to run.
+    CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+    }
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 3600.0},
     "write-audit-digest": {"task": "audit.tasks.write_audit_digest", "schedule": 900.0},

@@ -60,7 +60,7 @@ def test_urls_switch_to_postgresql_redis_and_a_real_broker():
         CELERY_BROKER_URL="redis://cache.internal:6379/1",
     )
     assert s["db"] == "django.db.backends.postgresql"
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"] == "config.cache.ResilientRedisCache"  # Redis, with a local fallback
     assert s["eager"] is False and s["broker"] == "redis://cache.internal:6379/1"
 
 
