@@ -14,6 +14,15 @@ class AccountAdapter(DefaultAccountAdapter):
         finds an account by the one spelling accounts stores (accounts/auth/emails.py)."""
         return normalize_email(super().clean_email(email))
 
+    def send_account_already_exists_mail(self, email):
+        """A signup for a taken address mails its owner; one for an address that only looks
+        like another account's (services.LooksLikeAnother) mails the mailbox asked for why it
+        cannot be used. The caller is answered the same either way."""
+        if services.looks_like_another(normalize_email(email)):
+            self.send_mail("account/email/address_looks_alike", email, {"email": email})
+        else:
+            super().send_account_already_exists_mail(email)
+
     def confirm_email(self, request, email_address):
         with transaction.atomic():
             confirmed = super().confirm_email(request, email_address)

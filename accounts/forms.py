@@ -10,7 +10,7 @@ def _new_account_email(value: str) -> str:
     """accounts.services' rules for an address a new account (or a new address) takes."""
     try:
         return services.email_for_new_account(value) if value else value
-    except InvalidInput as exc:
+    except (InvalidInput, services.LooksLikeAnother) as exc:
         raise forms.ValidationError(exc.detail, code=exc.code) from exc
 
 
@@ -25,7 +25,16 @@ class SignupForm(AllauthSignupForm):
     field_order = ["email", "organization", "password1"]
 
     def clean_email(self):
-        return _new_account_email(super().clean_email())
+        email = super().clean_email()
+        try:
+            return services.email_for_new_account(email) if email else email
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        except services.LooksLikeAnother:
+            # Answered as a taken address: "verification sent", and the mailbox asked for is
+            # told why (AccountAdapter.send_account_already_exists_mail).
+            self.account_already_exists = True
+            return email
 
     def save(self, request):
         if self.account_already_exists:

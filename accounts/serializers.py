@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from . import services
 from .errors import InvalidInput
-from .models import GuidelinesVersion, Organization, User
+from .models import GuidelinesVersion, Organization, User, normalize_email
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -26,6 +26,8 @@ class SignupRequestSerializer(serializers.Serializer):
     def validate_email(self, value):
         try:
             return services.email_for_new_account(value)
+        except services.LooksLikeAnother:
+            return normalize_email(value)  # answered as a taken address (SignupView)
         except InvalidInput as exc:
             raise serializers.ValidationError(exc.detail, code=exc.code) from exc
 

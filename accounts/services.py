@@ -71,25 +71,41 @@ LOOKS_LIKE_ANOTHER = (
 )
 
 
+class LooksLikeAnother(Conflict):
+    """The address shares its UTS #39 skeleton with another account's address. Staff see
+    this; an anonymous signup is answered as for an existing account (see developer_signup)."""
+
+    code = "confusable_email"
+
+
+def looks_like_another(email: str) -> bool:
+    """Whether another account's address displays like this one (normalized) address."""
+    return User.objects.filter(email_skeleton=skeleton(email)).exclude(email=email).exists()
+
+
 def email_for_new_account(email: str) -> str:
     """The normalized address, or InvalidInput (field "email") when a part of it mixes
-    scripts or it looks like (shares the UTS #39 skeleton of) another account's address.
-    The very same address is not refused here: callers treat an existing account as such."""
+    scripts, or LooksLikeAnother when it looks like (shares the UTS #39 skeleton of) another
+    account's address. The very same address is not refused here: callers treat an existing
+    account as such."""
     email = normalize_email(email)
     part = mixed_script(email)
     if part:
         raise InvalidInput(
             MIXED_SCRIPT.format(part=part), code="mixed_script", extra={"field": "email"}
         )
-    if User.objects.filter(email_skeleton=skeleton(email)).exclude(email=email).exists():
-        raise InvalidInput(LOOKS_LIKE_ANOTHER, code="confusable_email", extra={"field": "email"})
+    if looks_like_another(email):
+        raise LooksLikeAnother(LOOKS_LIKE_ANOTHER, extra={"field": "email"})
     return email
 
 
 @transaction.atomic
 def developer_signup(*, email: str, password: str, organization_name: str) -> User:
     """A developer account with a new organization and an unverified address. The caller
-    sends the verification mail (allauth does, for the signup page)."""
+    sends the verification mail (allauth does, for the signup page). Conflict for an address
+    taken or looked like (LooksLikeAnother): the anonymous caller answers both as it answers
+    a new address, and the mailbox asked for hears why (AccountAdapter), so that a
+    look-alike never tells a stranger which accounts exist."""
     email = email_for_new_account(email)
     if User.objects.filter(email=email).exists():
         raise Conflict("An account with this address already exists.", code="account_exists")
