@@ -9,7 +9,9 @@ is DRF's `{"field": ["message"]}`, to which `detail` and `code` may be added. Th
 - 400 on every operation that takes a request body or query parameters;
 - 409 on every authenticated write (a race lost to a concurrent change is a 409 anywhere,
   config/exceptions.py; the services' own conflicts too);
-- 429 on every throttled view (and the token view's lockout).
+- 429 on every throttled view (and the token view's lockout);
+- 413 on every operation that takes a request body (over DATA_UPLOAD_MAX_MEMORY_SIZE);
+- 503 on every operation: the database cannot be reached (with Retry-After).
 
 A view may name more codes in `extend_schema(responses={...: None})`: a 4xx answer without a
 body gets the error body here.
@@ -46,7 +48,9 @@ DESCRIPTIONS = {
     "403": "The caller's role or organization may not do this.",
     "404": "Not found, or not visible to the caller.",
     "409": "The object's state does not allow this now.",
+    "413": "The request body is too large.",
     "429": "Too many requests; retry later.",
+    "503": "The database cannot be reached; retry after Retry-After seconds.",
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -60,7 +64,7 @@ class ApiAutoSchema(AutoSchema):
         for code in self._error_codes(path, operation):
             responses.setdefault(code, {"description": DESCRIPTIONS[code]})
         for code, response in responses.items():
-            if code.startswith("4") and "content" not in response:
+            if code[0] in "45" and "content" not in response:
                 response.setdefault("description", DESCRIPTIONS.get(code, ""))
                 response["content"] = {"application/json": {"schema": self._error_ref(code)}}
         return operation
@@ -84,6 +88,9 @@ class ApiAutoSchema(AutoSchema):
             codes.append("409")
         if getattr(self.view, "throttle_classes", None):
             codes.append("429")
+        if "requestBody" in operation:
+            codes.append("413")
+        codes.append("503")
         return codes
 
     def _error_ref(self, code: str) -> dict:
