@@ -10,8 +10,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts import services
-
-PASSWORD = "correct-horse-battery-9"
+from tests.world import account_make
 
 
 @pytest.fixture(scope="session")
@@ -55,17 +54,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def make_account(db):
-    def make(email, role="developer", organization="", specialties=()):
-        return services.account_create(
-            actor=None,
-            email=email,
-            password=PASSWORD,
-            role=role,
-            organization_name=organization,
-            specialties=specialties,
-        )
-
-    return make
+    return account_make
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """A small world for black-box tests: the eight personas and one of everything the API
 names (an application in review, a draft, a grant with a key, a comment, an access review
 with items, a schedule). The permission matrix (tests/config/test_permission_matrix.py)
-builds it from the personas of tests/conftest.py; the schemathesis run (tests/live/fuzz.py)
+builds it from the personas of tests/conftest.py; the schemathesis run (tests/fuzz.py)
 builds it in a throwaway database. Plain functions: no pytest here."""
 
 from dataclasses import dataclass, field
@@ -56,19 +56,21 @@ class World:
     ids: dict = field(default_factory=dict)
 
 
+def account_make(email, role="developer", organization="", specialties=()):
+    """An account as staff make it (verified, active), with the tests' one password."""
+    return accounts.account_create(
+        actor=None,
+        email=email,
+        password=PASSWORD,
+        role=role,
+        organization_name=organization,
+        specialties=specialties,
+    )
+
+
 def personas_create() -> dict:
     """The personas of tests/conftest.py, plus the reviewer of Org A (the applicant's)."""
-
-    def make(email, role="developer", organization="", specialties=()):
-        return accounts.account_create(
-            actor=None,
-            email=email,
-            password=PASSWORD,
-            role=role,
-            organization_name=organization,
-            specialties=specialties,
-        )
-
+    make = account_make
     return {
         "anonymous": None,
         "dev_a": make("alice@org-a.example", organization="Org A"),

@@ -9,22 +9,12 @@ from django.utils import timezone
 from accounts import services as accounts
 from approvals.models import Application, Revision
 from audit.models import AuditEvent
+from tests.world import APPLICATION
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/applications/"
 
-BENIGN = {
-    "title": "Support reply drafts",
-    "description": "Our support agents get a suggested reply to customer emails about shipping "
-    "and invoices; an agent edits and sends every reply themselves.",
-    "domains": [],
-    "audience": "internal",
-    "models": ["chat-small"],
-    "endpoints": ["/v1/chat/completions"],
-    "expected_requests_per_minute": 60,
-    "expected_monthly_tokens": 5_000_000,
-    "mitigations": ["A person reviews outputs before they reach end users."],
-}
+BENIGN = APPLICATION
 
 
 @pytest.fixture
