@@ -10,7 +10,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts import services
-from tests.world import account_make
+from tests.world import PASSWORD, account_make  # noqa: F401 (PASSWORD: tests import it from here)
 
 
 @pytest.fixture(scope="session")
