@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.errors import InvalidInput
 from approvals.keys import keystore
+from audit.models import AuditEvent
 from audit.services import record
 
 from .models import Application, Grant
@@ -191,3 +192,52 @@ def grant_terms_reduce(
         keys = list(grant.keys.select_related("grant__organization"))
         transaction.on_commit(lambda: keystore.publish(keys))
     return grant
+
+
+# --- a grant's state as people are shown it ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantState:
+    """Whether a grant's keys work, and if not, why: the reason recorded with the change,
+    which is the reason its developers were mailed (a lapsed review, monitoring, a decision)."""
+
+    status: str  # active | suspended | revoked | expired (past its end date counts)
+    reason: str = ""
+    since: datetime | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.status == Grant.Status.ACTIVE
+
+    @property
+    def label(self) -> str:
+        return Grant.Status(self.status).label
+
+
+def grant_states(grants) -> dict[int, GrantState]:
+    """Each grant's state by id, with the reason of the change that stopped it: one query."""
+    now, grants = timezone.now(), list(grants)
+    states = {}
+    for grant in grants:
+        if grant.status == Grant.Status.ACTIVE and grant.expires_at <= now:
+            ended = f"The grant reached its end date, {grant.expires_at:%Y-%m-%d %H:%M} UTC."
+            states[grant.pk] = GrantState(Grant.Status.EXPIRED, ended, grant.expires_at)
+        else:
+            states[grant.pk] = GrantState(grant.status)
+    stopped = {g.pk: g.status for g in grants if states[g.pk].status == g.status != "active"}
+    if stopped:
+        events = AuditEvent.objects.filter(
+            target_type="grant",
+            target_id__in=[str(pk) for pk in stopped],
+            action__in=[f"grant.{status}" for status in set(stopped.values())],
+        ).order_by("-id")
+        for event in events.only("target_id", "action", "data", "at"):
+            pk = int(event.target_id)
+            if event.action == f"grant.{stopped[pk]}" and not states[pk].since:
+                states[pk] = GrantState(stopped[pk], (event.data or {}).get("reason", ""), event.at)
+    return states
+
+
+def grant_state(grant: Grant) -> GrantState:
+    return grant_states([grant])[grant.pk]

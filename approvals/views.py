@@ -19,6 +19,7 @@ from approvals.policy.screening import shown_to_applicant, texts_of
 from audit.models import AuditEvent
 
 from . import access, catalogue, lifecycle
+from .grants import grant_state
 from .api import validated
 from .models import DomainKind, Grant
 from .serializers import ApplicationInputSerializer
@@ -192,6 +193,8 @@ def application_detail(request, pk):
         target_type="application", target_id=str(application.pk)
     ).order_by("id")
     members = set(application.organization.memberships.values_list("user_id", flat=True))
+    grant = Grant.objects.filter(application=application).first()
+    state = grant_state(grant) if grant else None
     return render(
         request,
         "portal/applications/detail.html",
@@ -199,7 +202,8 @@ def application_detail(request, pk):
             # Decisions and comments through their reverse relations: approvals does not import
             # reviews. Applicants see "Reviewer", never a reviewer's identity.
             "decisions": application.decisions.select_related("revision"),
-            "grant": Grant.objects.filter(application=application).first(),
+            "grant": grant,
+            "state": state,
             "comments": [
                 (
                     c,
@@ -225,12 +229,25 @@ def application_detail(request, pk):
             ],
             "next_step": ESCALATED
             if (application.status == "in_review" and application.route_name == "policy_escalation")
+            else _grant_next_step(state)
+            if state and not state.live
             else NEXT_STEP[application.status],
             "missing": missing_steps(request.user),
             "editable": application.status in lifecycle.EDITABLE,
             "withdrawable": application.status in lifecycle.WITHDRAWABLE,
         },
     )
+
+
+def _grant_next_step(state) -> str:
+    """An approved application whose grant stopped working: what stopped it, not "create
+    production keys"."""
+    then = {
+        "suspended": "Its keys are blocked until the grant is reinstated after a review.",
+        "revoked": "Its keys no longer work; a new application is reviewed afresh.",
+        "expired": "Its keys no longer work; apply again to continue.",
+    }[state.status]
+    return f"Approved, but its grant is {state.label.lower()}. {then}"
 
 
 def _transition(request, pk, service, done: str):

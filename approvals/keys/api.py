@@ -18,7 +18,7 @@ from approvals.serializers import GrantSerializer
 
 from . import keyformat, verify
 from . import services as keys
-from .services import GRACE_PERIODS
+from .services import DEFAULT_GRACE, GRACE_PERIODS
 
 RETRY_SECONDS = 5  # what a 503 tells the gateway to wait
 
@@ -45,7 +45,11 @@ class MintSerializer(serializers.Serializer):
 
 
 class RotateSerializer(serializers.Serializer):
-    grace = serializers.ChoiceField(choices=list(GRACE_PERIODS), default="none")
+    grace = serializers.ChoiceField(
+        choices=list(GRACE_PERIODS),
+        default=DEFAULT_GRACE,
+        help_text="How long the old key keeps working (default 24 hours).",
+    )
 
 
 class VerifyRequestSerializer(serializers.Serializer):

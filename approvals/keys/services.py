@@ -14,6 +14,7 @@ from audit.services import record
 from . import keyformat, keystore
 
 GRACE_PERIODS = {"none": timedelta(0), "1h": timedelta(hours=1), "24h": timedelta(hours=24)}
+DEFAULT_GRACE = "24h"  # rotating is not an outage unless asked for
 
 
 def active_keys(grant: Grant):

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import DomainError
 from accounts.models import Role
-from approvals import access
+from approvals import access, grants
+from approvals.grants import grant_states
 from approvals.models import Grant, ProductionKey
 
 from . import keyformat
@@ -31,8 +32,12 @@ from . import services as keys
 from .api import MintSerializer, RotateSerializer
 from .usage import usage_context
 
-GRACE_LABELS = {"none": "no time: it stops now", "1h": "1 hour", "24h": "24 hours"}
-GRACE_CHOICES = [(grace, GRACE_LABELS[grace]) for grace in keys.GRACE_PERIODS]
+GRACE_LABELS = {
+    "24h": "24 hours (recommended): time to deploy the new key everywhere",
+    "1h": "1 hour",
+    "none": "No time: the old key stops now, and calls still using it fail at once",
+}
+GRACE_CHOICES = [(grace, GRACE_LABELS[grace]) for grace in ("24h", "1h", "none")]
 MINT_TOKENS = "grants.mint_tokens"  # session: one token per mint form shown, spent by its POST
 
 
@@ -54,30 +59,45 @@ def _manager(request) -> None:
 class KeyRow:
     key: ProductionKey
     prefix: str
-    status: str  # active | expiring | expired | revoked
+    status: str  # active | rotating | rotated | revoked | expired | blocked
+    grant_state: grants.GrantState
 
     @property
     def current(self) -> bool:
+        """Rotatable: a working key under a working grant."""
         return self.status == "active"
 
     @property
     def revocable(self) -> bool:
-        return self.status in ("active", "expiring")
+        return self.key.revoked_at is None and self.status in ("active", "rotating", "blocked")
+
+    @property
+    def working(self) -> bool:
+        return self.status in ("active", "rotating")
 
 
-def key_status(key: ProductionKey, now: datetime) -> str:
-    # A rotated key's grace ends at expires_at; the expiry sweep then sets revoked_at to it.
-    if key.expires_at and key.expires_at <= (key.revoked_at or now):
-        return "expired"
+def key_status(key: ProductionKey, now: datetime, grant_live: bool = True) -> str:
+    """What the key does now. A rotated key's grace ends at expires_at (the expiry sweep then
+    sets revoked_at to it): "rotating" until then, "rotated" after; revoked earlier than
+    that, "revoked". A key that would work under a grant that does not is "blocked"."""
+    if key.expires_at is not None and key.replaced_by_id is not None:
+        if key.revoked_at and key.revoked_at < key.expires_at:
+            return "revoked"
+        if key.expires_at <= now:
+            return "rotated"
+        return "rotating" if grant_live else "blocked"
     if key.revoked_at:
         return "revoked"
-    return "expiring" if key.expires_at else "active"
+    if key.expires_at and key.expires_at <= now:
+        return "expired"
+    return "active" if grant_live else "blocked"
 
 
-def _key_rows(grant: Grant) -> list[KeyRow]:
+def _key_rows(grant: Grant, state: grants.GrantState) -> list[KeyRow]:
     now = timezone.now()
     return [
-        KeyRow(k, keyformat.shown_prefix(k.key_id), key_status(k, now)) for k in grant.keys.all()
+        KeyRow(k, keyformat.shown_prefix(k.key_id), key_status(k, now, state.live), state)
+        for k in grant.keys.all()
     ]
 
 
@@ -100,7 +120,8 @@ def _spend_mint_token(request) -> bool:
 
 
 def _grant_page(request, grant: Grant, *, errors=None, status=200):
-    may_manage, rows = _may_manage(request.user), _key_rows(grant)
+    state = grants.grant_state(grant)
+    may_manage, rows = _may_manage(request.user), _key_rows(grant, state)
     return render(
         request,
         "portal/keys/grant.html",
@@ -108,13 +129,12 @@ def _grant_page(request, grant: Grant, *, errors=None, status=200):
             "grant": grant,
             "rows": rows,
             "usage": usage_context(grant),
-            "active_count": sum(row.revocable for row in rows),
+            "state": state,
+            "active_count": sum(row.working for row in rows),
             "key_cap": settings.KEYS_PER_GRANT,
             "may_manage": may_manage,
-            "grace_choices": GRACE_CHOICES,
             "mint_token": _mint_token(request) if may_manage else "",
-            "grant_usable": grant.status == Grant.Status.ACTIVE
-            and grant.expires_at > timezone.now(),
+            "grant_usable": state.live,
             "errors": errors or {},
             "name": request.POST.get("name", ""),
         },
@@ -152,6 +172,11 @@ def grant_list(request):
         .annotate(active_keys=Count("keys", filter=live))
         .order_by("-created_at")
     )
+    grants = list(grants)
+    states = grant_states(grants)
+    for grant in grants:
+        grant.state = states[grant.pk]
+        grant.working_keys = grant.active_keys if grant.state.live else 0
     return render(request, "portal/keys/grants.html", {"grants": grants})
 
 
@@ -184,19 +209,45 @@ def key_mint(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def key_rotate(request, pk):
+    """GET asks to confirm, saying what happens to traffic; POST rotates. Under a grant that
+    does not work, or for a key that is not current, both answer 409 with the grant page."""
     key = access.get_key_for(request.user, pk)
     _manager(request)
+    state = grants.grant_state(key.grant)
+    if key_status(key, timezone.now(), state.live) != "active":
+        why = (
+            f"The grant is {state.label.lower()}: its keys cannot be rotated."
+            if not state.live
+            else "Only a current key can be rotated."
+        )
+        messages.error(request, why)
+        return _grant_page(request, key.grant, status=409)
+    if request.method == "GET":
+        return render(
+            request,
+            "portal/keys/rotate.html",
+            {
+                "key": key,
+                "prefix": keyformat.shown_prefix(key.key_id),
+                "grant": key.grant,
+                "grace_choices": [
+                    (grace, label, timezone.now() + keys.GRACE_PERIODS[grace])
+                    for grace, label in GRACE_CHOICES
+                ],
+                "default_grace": keys.DEFAULT_GRACE,
+            },
+        )
     data = RotateSerializer(data=request.POST)
     if not data.is_valid():
         messages.error(request, "Choose how long the old key keeps working.")
-        return redirect("grants:detail", pk=key.grant_id)
+        return redirect("grants:rotate", pk=key.pk)
     try:
         new, text = keys.key_rotate(actor=request.user, key=key, grace=data.validated_data["grace"])
     except DomainError as exc:
         messages.error(request, exc.detail)
-        return redirect("grants:detail", pk=key.grant_id)
+        return _grant_page(request, key.grant, status=exc.status_code)
     key.refresh_from_db()
     return _reveal(request, new, text, replaced=key)
 

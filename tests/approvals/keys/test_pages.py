@@ -113,7 +113,7 @@ def test_a_key_needs_a_name(client, dev_a, grant):
     assert not ProductionKey.objects.exists()
 
 
-@pytest.mark.parametrize(("grace", "old_status"), [("1h", "expiring"), ("none", "expired")])
+@pytest.mark.parametrize(("grace", "old_status"), [("1h", "rotating"), ("none", "rotated")])
 def test_rotation_shows_the_new_secret_once_and_lists_the_old_key_by_its_grace(
     client, dev_a, grant, grace, old_status
 ):
@@ -132,7 +132,7 @@ def test_rotation_shows_the_new_secret_once_and_lists_the_old_key_by_its_grace(
     assert f'data-key="{old.pk}" data-key-status="{old_status}"' in page
     if grace == "1h":
         old.refresh_from_db()
-        assert f'Expiring at <time datetime="{old.expires_at.isoformat()}"' in page
+        assert f'Rotated: works until <time datetime="{old.expires_at.isoformat()}"' in page
 
 
 def test_the_key_cap_is_shown_as_a_message(client, dev_a, grant, settings):
@@ -185,7 +185,7 @@ def test_an_administrator_views_and_revokes_but_does_not_mint_or_rotate(
     key, _ = keys.key_mint(actor=dev_a, grant=grant, name="server")
     client = signed_in(client, admin)
     page = client.get(grant_url(grant)).content.decode()
-    assert "Create a key" not in page and "Rotate" not in page and "Revoke" in page
+    assert "Create a key" not in page and "Rotate…" not in page and "Revoke" in page
     assert client.post(f"{grant_url(grant)}keys/", {"name": "x"}).status_code == 403
     assert (
         client.post(f"/portal/grants/keys/{key.pk}/rotate/", {"grace": "none"}).status_code == 403
