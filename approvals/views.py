@@ -19,8 +19,8 @@ from approvals.policy.screening import shown_to_applicant, texts_of
 from audit.models import AuditEvent
 
 from . import access, catalogue, lifecycle
-from .grants import grant_state
 from .api import validated
+from .grants import grant_state
 from .models import DomainKind, Grant
 from .serializers import ApplicationInputSerializer
 
