@@ -240,6 +240,8 @@ CAMPAIGN_USAGE_DAYS = env.int("CAMPAIGN_USAGE_DAYS", default=90)
 CAMPAIGN_REMINDER_HOURS = env.int("CAMPAIGN_REMINDER_HOURS", default=48)
 # "Reduce to what was used" leaves this much room above the peak seen.
 CAMPAIGN_REDUCE_HEADROOM = env.float("CAMPAIGN_REDUCE_HEADROOM", default=1.5)
+# "Reduce to what was used" never sets a limit below this share of what is granted.
+CAMPAIGN_REDUCE_FLOOR = env.float("CAMPAIGN_REDUCE_FLOOR", default=0.1)
 # Monitoring for anomalous use (approvals/keys/anomalies.py, reviews/access/monitoring.py;
 # beat entry "monitor-usage"). Each rule has a warning and a severe threshold (severe suspends
 # the grant until a reviewer looks; 0 = never severe). Short rules use aligned windows of

@@ -8,7 +8,6 @@ grant, so a late re-certification needs no administrator. Certify and reduce on 
 policy re-review also reinstate a grant suspended pending that review.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +23,8 @@ from approvals.models import Grant
 from audit.services import record
 from reviews import eligibility, notifications
 from reviews.models import GrantReview
+
+from .reduction import Reduction, reduction_to_use
 
 CERTIFY, REDUCE, REVOKE = "certify", "reduce", "revoke"
 DECISIONS = (CERTIFY, REDUCE, REVOKE)
@@ -127,7 +128,7 @@ def items_for(reviewer, items) -> list[GrantReview]:
     return mine
 
 
-# What was used, and the one-click reduction to it.
+# What was used, and the reduction to it (reviews/access/reduction.py).
 
 
 def usage_period(item: GrantReview, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -156,7 +157,7 @@ class Shown:
 
     item: GrantReview
     used: UsedInPeriod
-    reduction: "Reduction"
+    reduction: Reduction
     unremarkable: bool
     refusal: str | None
 
@@ -177,48 +178,12 @@ def shown(viewer, items) -> list[Shown]:
             Shown(
                 item=item,
                 used=used,
-                reduction=reduction_to_use(item.grant, used, (until - since).days or 1),
+                reduction=reduction_to_use(item.grant, used, since, until),
                 unremarkable=is_unremarkable(item, used),
                 refusal=refusal(viewer, item, member_org_ids=members_of),
             )
         )
     return result
-
-
-@dataclass(frozen=True)
-class Reduction:
-    models: list[str]
-    endpoints: list[str]
-    limits: dict[str, int]
-
-    @property
-    def possible(self) -> bool:
-        return bool(self.models and self.endpoints)
-
-
-def reduction_to_use(grant: Grant, used: UsedInPeriod, days: float) -> Reduction:
-    """Narrowed to what was used: the granted models and endpoints that were called, each
-    limit down to the peak seen plus CAMPAIGN_REDUCE_HEADROOM (never above what is granted,
-    never below 1). Nothing used at all: no reduction is possible; revoke instead."""
-    headroom = settings.CAMPAIGN_REDUCE_HEADROOM
-
-    def fit(observed: float, granted: int) -> int:
-        return max(1, min(granted, math.ceil(observed * headroom)))
-
-    months = max(days / 30, 1)
-    return Reduction(
-        models=[m for m in grant.model_names if m in used.models],
-        endpoints=[e for e in grant.endpoints if e in used.endpoints],
-        limits={
-            "requests_per_minute": fit(
-                used.peak_requests_per_minute, grant.limits["requests_per_minute"]
-            ),
-            "tokens_per_minute": fit(
-                used.peak_tokens_per_minute, grant.limits["tokens_per_minute"]
-            ),
-            "monthly_tokens": fit(used.tokens / months, grant.limits["monthly_tokens"]),
-        },
-    )
 
 
 def is_unremarkable(item: GrantReview, used: UsedInPeriod) -> bool:

@@ -18,5 +18,6 @@ urlpatterns = [
     path("access-reviews/<int:pk>/certify/", views.bulk_certify, name="bulk_certify"),
     path("access-reviews/<int:pk>/end/", views.campaign_end, name="campaign_end"),
     path("access-review-items/<int:pk>/", views.item_page, name="item"),
+    path("access-review-items/<int:pk>/reduce/", views.item_reduce, name="item_reduce"),
     path("access-review-items/<int:pk>/decide/", views.item_decide, name="item_decide"),
 ]

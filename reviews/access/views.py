@@ -212,6 +212,28 @@ def item_page(request, pk, *, form=None, error=None, status=200):
 
 
 @login_required
+def item_reduce(request, pk):
+    """The suggested reduction, old and new per term, to confirm: nothing changes until the
+    form it shows is sent to item_decide. 409 when the item cannot be reduced to its use."""
+    _reviewer(request)
+    item = grant_reviews.get_item_for(request.user, pk)
+    row = grant_reviews.shown(request.user, [item])[0]
+    if not (row.may_decide and row.reduction.possible):
+        messages.error(request, "This item cannot be reduced to what was used.")
+        return item_page(request, pk, status=409)
+    return render(
+        request,
+        "reviews/access/reduce.html",
+        {
+            "item": item,
+            "grant": item.grant,
+            "row": row,
+            "terms": row.reduction.terms(item.grant),
+        },
+    )
+
+
+@login_required
 @require_POST
 def item_decide(request, pk):
     _reviewer(request)
