@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
 from accounts.errors import DomainError
@@ -269,6 +269,18 @@ def application_submit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_withdraw(request, pk):
-    return _transition(request, pk, lifecycle.application_withdraw, "Application withdrawn.")
+    """GET asks to confirm, saying what withdrawing does; POST withdraws. 409 once it is past
+    withdrawing (decided, or withdrawn already)."""
+    if request.method == "POST":
+        return _transition(request, pk, lifecycle.application_withdraw, "Application withdrawn.")
+    _developer(request)
+    application = access.get_application_for(request.user, pk)
+    if application.status not in lifecycle.WITHDRAWABLE:
+        status = application.get_status_display().lower()
+        messages.error(request, f"This application is {status}: it can no longer be withdrawn.")
+        response = application_detail(request, pk)
+        response.status_code = 409
+        return response
+    return render(request, "portal/applications/withdraw.html", {"application": application})

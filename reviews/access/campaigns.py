@@ -120,6 +120,16 @@ def campaign_end(*, actor, campaign: Campaign, open_items: str) -> int:
     )
 
 
+def end_preview(campaign: Campaign) -> dict[str, int]:
+    """What ending `campaign` now touches: its open items, and how many of their grants are
+    active (those "suspend" suspends)."""
+    open_items = campaign.items.filter(status=GrantReview.Status.OPEN)
+    return {
+        "open": open_items.count(),
+        "active_grants": open_items.filter(grant__status=Grant.Status.ACTIVE).count(),
+    }
+
+
 def _close(campaign_id: int, *, actor, how: str, open_items: str, now: datetime) -> int:
     """Each item in its own transaction (a grant suspended is one state change, audited with
     it), then the campaign; a run cut short is finished by the next."""

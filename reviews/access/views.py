@@ -178,6 +178,16 @@ def campaign_end(request, pk):
     form = CampaignEndForm(request.POST)
     if not form.is_valid():
         return campaign_page(request, pk, end_form=form, status=400)
+    if request.POST.get("confirmed") != "yes":  # first say what will happen, then do it
+        return render(
+            request,
+            "reviews/access/end.html",
+            {
+                "campaign": campaign,
+                "open_items": form.cleaned_data["open_items"],
+                "pending": campaigns.end_preview(campaign),
+            },
+        )
     try:
         campaigns.campaign_end(actor=request.user, campaign=campaign, **form.cleaned_data)
     except DomainError as exc:

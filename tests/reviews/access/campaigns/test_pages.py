@@ -55,7 +55,9 @@ def test_ending_early_asks_what_happens_to_open_items(client, admin, approved):
     page = client.get(f"/reviews/access-reviews/{campaign.pk}/")
     assert b"What happens to the 1 item still open?" in page.content
     assert client.post(f"/reviews/access-reviews/{campaign.pk}/end/").status_code == 400
-    client.post(f"/reviews/access-reviews/{campaign.pk}/end/", {"open_items": "suspend"})
+    client.post(
+        f"/reviews/access-reviews/{campaign.pk}/end/", {"open_items": "suspend", "confirmed": "yes"}
+    )
     grant.refresh_from_db()
     assert grant.status == "suspended"
 
