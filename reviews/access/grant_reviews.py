@@ -160,6 +160,7 @@ class Shown:
     reduction: Reduction
     unremarkable: bool
     refusal: str | None
+    grant_state: grant_terms.GrantState  # the grant's real state and why (the mailed reason)
 
     @property
     def may_decide(self) -> bool:
@@ -170,6 +171,7 @@ def shown(viewer, items) -> list[Shown]:
     items = list(items)
     usage = usage_for(items)
     members_of = set(viewer.memberships.values_list("organization_id", flat=True))
+    states = grant_terms.grant_states({item.grant_id: item.grant for item in items}.values())
     result = []
     for item in items:
         since, until = usage_period(item)
@@ -181,6 +183,7 @@ def shown(viewer, items) -> list[Shown]:
                 reduction=reduction_to_use(item.grant, used, since, until),
                 unremarkable=is_unremarkable(item, used),
                 refusal=refusal(viewer, item, member_org_ids=members_of),
+                grant_state=states[item.grant_id],
             )
         )
     return result

@@ -46,3 +46,24 @@ def test_ending_early_asks_first_and_says_what_happens(
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CLOSED
     assert set(Grant.objects.values_list("status", flat=True)) == {after}
+
+
+def test_reviewer_pages_show_a_suspended_grant_and_the_reason_its_developers_were_mailed(
+    client, admin, approved, reviewer2
+):
+    grant = approved()
+    campaign = started(admin)
+    campaigns.campaign_close_due(now=campaign.due_at + timedelta(minutes=1))
+    item = campaign.items.get()
+    reason = (
+        f"Not re-certified in access review \u201cQ4\u201d by {campaign.due_at:%Y-%m-%d %H:%M} UTC."
+    )
+    client.force_login(reviewer2)
+
+    page = client.get(f"/reviews/access-review-items/{item.pk}/").content.decode()
+    assert 'data-grant-status="suspended"' in page and reason in page
+    listing = client.get(f"/reviews/access-reviews/{campaign.pk}/").content.decode()
+    assert "Grant suspended" in listing and reason in listing
+    client.force_login(admin)
+    admin_view = client.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert reason in admin_view
