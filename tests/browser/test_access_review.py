@@ -73,7 +73,7 @@ def test_admin_starts_a_campaign_reviewer_reduces_one_certifies_the_rest_remaind
     assert page.locator("tr[data-item]").count() == 4
     assert_accessible()
 
-    # A reviewer reduces the first grant to what it used, in one click.
+    # A reviewer reduces the first grant to what it used: the new terms first, then apply.
     page.context.clear_cookies()
     sign_in(reviewer)
     page.goto("/reviews/access-reviews/")
@@ -81,8 +81,11 @@ def test_admin_starts_a_campaign_reviewer_reduces_one_certifies_the_rest_remaind
     page.get_by_role("link", name=f"Grant #{first.pk}: Use case 1").click()
     assert page.locator("[data-used=models]").inner_text() == "chat-small"
     assert_accessible()
+    page.get_by_role("link", name="Reduce to what was used…").click()
+    expect(page.locator("tr[data-term=models]")).to_contain_text("chat-small, chat-large")
+    assert_accessible()
     with page.expect_navigation():
-        page.get_by_role("button", name="Reduce to what was used").click()
+        page.get_by_role("button", name="Apply the reduction").click()
     expect(page.locator(".messages")).to_contain_text("Recorded: reduced")
     first.refresh_from_db()
     assert first.model_names == ["chat-small"]
