@@ -17,6 +17,25 @@ GRACE_PERIODS = {"none": timedelta(0), "1h": timedelta(hours=1), "24h": timedelt
 DEFAULT_GRACE = "24h"  # rotating is not an outage unless asked for
 
 
+def key_status(key: ProductionKey, now, grant_live: bool = True) -> str:
+    """What a key does now, as every page shows it: active | rotating | rotated | revoked |
+    expired | blocked. A rotated key's grace ends at expires_at (the expiry sweep then sets
+    revoked_at to it): "rotating" until then, "rotated" after; revoked before that,
+    "revoked". A key that would work under a grant that does not (suspended, revoked,
+    expired: approvals.grants.grant_states) is "blocked"."""
+    if key.expires_at is not None and key.replaced_by_id is not None:
+        if key.revoked_at and key.revoked_at < key.expires_at:
+            return "revoked"
+        if key.expires_at <= now:
+            return "rotated"
+        return "rotating" if grant_live else "blocked"
+    if key.revoked_at:
+        return "revoked"
+    if key.expires_at and key.expires_at <= now:
+        return "expired"
+    return "active" if grant_live else "blocked"
+
+
 def active_keys(grant: Grant):
     now = timezone.now()
     return grant.keys.filter(revoked_at__isnull=True).exclude(expires_at__lte=now)
@@ -92,6 +111,11 @@ def key_revoke(*, actor, key: ProductionKey) -> ProductionKey:
 def key_rotate(*, actor, key: ProductionKey, grace: str) -> tuple[ProductionKey, str]:
     """A new key with the same name; the old one keeps working for the grace period."""
     grant = Grant.objects.select_for_update().get(pk=key.grant_id)
+    if grant.status != Grant.Status.ACTIVE or grant.expires_at <= timezone.now():
+        shown = grant.status if grant.status != Grant.Status.ACTIVE else "expired"
+        raise Conflict(
+            f"The grant is {shown}: its keys cannot be rotated.", code="grant_not_active"
+        )
     old = (
         ProductionKey.objects.select_for_update()
         .select_related("grant__organization")

@@ -9,7 +9,6 @@ one-time token: sent twice, it mints once. Every other page shows the prefix onl
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -76,21 +75,7 @@ class KeyRow:
         return self.status in ("active", "rotating")
 
 
-def key_status(key: ProductionKey, now: datetime, grant_live: bool = True) -> str:
-    """What the key does now. A rotated key's grace ends at expires_at (the expiry sweep then
-    sets revoked_at to it): "rotating" until then, "rotated" after; revoked earlier than
-    that, "revoked". A key that would work under a grant that does not is "blocked"."""
-    if key.expires_at is not None and key.replaced_by_id is not None:
-        if key.revoked_at and key.revoked_at < key.expires_at:
-            return "revoked"
-        if key.expires_at <= now:
-            return "rotated"
-        return "rotating" if grant_live else "blocked"
-    if key.revoked_at:
-        return "revoked"
-    if key.expires_at and key.expires_at <= now:
-        return "expired"
-    return "active" if grant_live else "blocked"
+key_status = keys.key_status
 
 
 def _key_rows(grant: Grant, state: grants.GrantState) -> list[KeyRow]:
