@@ -25,12 +25,20 @@ def test_withdraw_asks_first_saying_what_will_happen(client, dev_a, application)
     confirm = client.get(url)
     page = confirm.content.decode()
     assert confirm.status_code == 200
-    assert "leaves the review queue" in page and "cannot be submitted again" in page
+    assert "never reached the review queue" in page and "cannot be submitted again" in page
     assert "start a new application" in page
     assert Application.objects.get().status == "draft"
 
     client.post(url)
     assert Application.objects.get().status == "withdrawn"
+
+
+def test_a_submitted_application_leaves_the_queue(client, dev_a, application):
+    lifecycle.application_submit(actor=dev_a, application=application)
+    lifecycle.application_screen(application_id=application.pk)
+    client.force_login(dev_a)
+    page = client.get(f"/portal/applications/{application.pk}/withdraw/").content.decode()
+    assert "leaves the review queue: reviewers stop working on it" in page
 
 
 def test_a_withdrawn_application_is_not_offered_withdraw_again(client, dev_a, application):
