@@ -87,6 +87,17 @@ def layout_world(make_account, default_policy):
     return built
 
 
+# What widens the page: elements (outside a scrolling table box) that reach past the
+# window's right edge, or whose content does (text that does not wrap), widest first.
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+    .filter(e => !(e.parentElement && e.parentElement.closest('.table-scroll')))
+    .map(e => { const r = e.getBoundingClientRect();
+                const clips = getComputedStyle(e).overflowX !== 'visible';
+                return [e, r.left + (clips ? r.width : Math.max(e.scrollWidth, r.width))]; })
+    .filter(([e, right]) => right > window.innerWidth + 1)
+    .sort((a, b) => b[1] - a[1]).slice(0, 4)
+    .map(([e, right]) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (${Math.round(right)})`)"""
+
 PERSONA_USER = {"developer": "dev_a", "reviewer": "specialist", "admin": "admin"}
 
 
@@ -107,7 +118,8 @@ def test_every_main_page_fits_390_and_1280_px_and_is_accessible(
                 "[document.documentElement.scrollWidth, window.innerWidth]"
             )
             if scroll > inner:
-                problems.append(f"{name} at {width} px: the page is {scroll} px wide")
+                wide = page.evaluate(WIDE_ELEMENTS)
+                problems.append(f"{name} at {width} px: the page is {scroll} px wide: {wide}")
             try:
                 assert_accessible()
             except AssertionError as error:
@@ -128,6 +140,7 @@ def test_the_admin_navigation_fits_on_one_line_at_1280_px(page, sign_in, layout_
             .map(a => { const r = a.getBoundingClientRect();
                         return [a.textContent.trim(), Math.round(r.top), Math.round(r.height)]; })"""
     )
-    heights = {height for _, _, height in tops}
-    assert len({top for _, top, _ in tops}) == 1, f"links on more than one row: {tops}"
+    middles = [top + height / 2 for _, top, height in tops]
+    heights = [height for _, _, height in tops]
+    assert max(middles) - min(middles) <= 4, f"links on more than one row: {tops}"
     assert max(heights) < 2 * min(heights), f"a link wraps onto two lines: {tops}"
