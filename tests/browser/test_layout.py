@@ -144,3 +144,18 @@ def test_the_admin_navigation_fits_on_one_line_at_1280_px(page, sign_in, layout_
     heights = [height for _, _, height in tops]
     assert max(middles) - min(middles) <= 4, f"links on more than one row: {tops}"
     assert max(heights) < 2 * min(heights), f"a link wraps onto two lines: {tops}"
+
+
+def test_focus_is_visible_on_links_buttons_and_fields(page, sign_in, layout_world):
+    """A 3 px ring in the accent colour around whatever the keyboard focuses."""
+    sign_in(layout_world.users["dev_a"])
+    page.goto("/portal/applications/new/")
+    for selector in ("a.brand", "main button[type=submit]", "#id_title"):
+        page.locator(selector).first.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        ring = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+        )
+        assert ring == ["solid", "3px", "rgb(11, 87, 208)"], (selector, ring)
