@@ -61,3 +61,15 @@ def test_the_browser_default_favicon_request_finds_the_icon(client):
     assert response.status_code == 301
     assert response["Location"].endswith("/favicon.svg")
     assert 'rel="icon"' in client.get("/").content.decode()
+
+
+def test_an_api_call_names_the_token_owner_and_not_the_token(client, caplog, dev_a):
+    from accounts import services
+
+    _, token = services.api_token_issue(user=dev_a)
+    caplog.set_level(logging.INFO)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
+    (line,) = _lines(caplog)
+    assert LINE.match(line)["user"] == str(dev_a.pk)
+    assert token not in caplog.text
