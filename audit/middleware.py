@@ -1,4 +1,6 @@
+import logging
 import re
+import time
 import uuid
 
 from .context import request_id
@@ -22,4 +24,46 @@ class RequestIdMiddleware:
         finally:
             request_id.reset(token)
         response["X-Request-ID"] = rid
+        return response
+
+
+# Path parameters that carry a secret (allauth's confirm-email and password-reset keys):
+# the line names the parameter instead of its value.
+_SECRET_PARAMETERS = {"key", "token", "uidb36", "uidb64"}
+request_logger = logging.getLogger("access_review.request")
+
+
+def _loggable_path(request) -> str:
+    """The path without its query string, secret path parameters replaced by their names."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name, value in match.kwargs.items() if match else ():
+        if name in _SECRET_PARAMETERS and value:
+            path = path.replace(str(value), f"<{name}>")
+    return path[:300]
+
+
+class RequestLogMiddleware:
+    """One line per request: method, path (never the query string, never a token), status,
+    duration in milliseconds, request id and the user's id ("-" when anonymous). Placed just
+    inside RequestIdMiddleware; the user is read after the view ran, so an API token's
+    owner is named too (DRF sets the Django request's user)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else "-"
+        request_logger.info(
+            "request method=%s path=%s status=%s duration_ms=%.1f request_id=%s user=%s",
+            request.method,
+            _loggable_path(request),
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+            getattr(request, "request_id", "-"),
+            user_id,
+        )
         return response
