@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from approvals import api as approvals_api
 from approvals.keys import api as keys_api
 from audit import api as audit_api
+from config import views as config_views
 from reviews import api as reviews_api
 from reviews.access import api as access_api
 from reviews.policy import api as policy_api
@@ -149,7 +149,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", config_views.home, name="home"),
+    path("overview/", config_views.overview_page, name="overview"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("accounts.urls")),
     path("portal/applications/", include("approvals.urls")),
