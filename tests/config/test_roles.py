@@ -201,3 +201,14 @@ def test_a_verified_developer_is_not_offered_the_mail(dev_a):
     assert (
         "Send the verification mail again" not in _signed_in(dev_a).get("/portal/").content.decode()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["reviewer", "admin"])
+def test_the_developer_portal_sends_other_roles_to_their_home(make_account, role):
+    """A bookmark or an old link to the portal: not a page of "accept the usage guidelines"
+    that a reviewer cannot use (every application page is for developers only)."""
+    user = make_account(f"{role}@provider.example", role=role)
+    response = _signed_in(user).get("/portal/")
+    assert response.status_code == 302
+    assert response["Location"] == HOMES[role]
