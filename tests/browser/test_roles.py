@@ -153,7 +153,10 @@ def test_a_failed_sign_in_is_summarised_and_focused(page, make_account, assert_a
 
 @pytest.mark.parametrize(
     "path, heading",
-    [("/accounts/email/", "Email Addresses"), ("/accounts/password/change/", "Change Password")],
+    [
+        ("/accounts/email/", "Email Addresses"),
+        ("/accounts/password/change/", "Change Password"),
+    ],
 )
 def test_allauth_account_pages_are_in_the_layout(
     page, make_account, sign_in, assert_accessible, path, heading
@@ -162,6 +165,24 @@ def test_allauth_account_pages_are_in_the_layout(
     page.goto(path)
     page.get_by_role("heading", name=heading, level=1).wait_for()
     assert page.get_by_role("navigation", name="Account").is_visible()
+    assert_accessible()
+
+
+def test_sign_out_and_password_reset_pages_are_in_the_layout(
+    page, make_account, sign_in, assert_accessible
+):
+    sign_in(make_account("dev@example.com", organization="Acme"))
+    page.goto("/accounts/logout/")
+    page.get_by_role("heading", name="Sign Out", level=1).wait_for()
+    assert page.locator(".site-header").is_visible()
+    assert_accessible()
+    page.locator("main").get_by_role("button", name="Sign Out").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto("/accounts/password/reset/")
+    page.get_by_label("Email").fill("dev@example.com")
+    page.get_by_role("button", name="Reset My Password").click()
+    page.get_by_role("heading", name="Password Reset", level=1).wait_for()
+    assert "We have sent you an email" in page.locator("main").inner_text()
     assert_accessible()
 
 

@@ -212,3 +212,18 @@ def test_the_developer_portal_sends_other_roles_to_their_home(make_account, role
     response = _signed_in(user).get("/portal/")
     assert response.status_code == 302
     assert response["Location"] == HOMES[role]
+
+
+@pytest.mark.django_db
+def test_signing_in_unverified_sends_a_new_link_at_most_every_three_minutes(dev_a, mailoutbox):
+    """What the verification-sent page promises: a sign-in while the address is unverified
+    mails a new link, within allauth's rate limit."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=dev_a).update(verified=False)
+    for _ in range(2):
+        response = Client().post("/accounts/login/", {"login": dev_a.email, "password": PASSWORD})
+        assert response["Location"] == "/accounts/confirm-email/"
+    assert len(mailoutbox) == 1
+    page = Client().get("/accounts/confirm-email/").content.decode()
+    assert "at most one every three minutes" in page
