@@ -201,3 +201,28 @@ def test_an_unverified_developer_asks_for_a_new_verification_mail(
     banner.get_by_role("button", name="Send the verification mail again").click()
     page.get_by_text("Confirmation email sent to dev@example.com.").wait_for()
     assert verification_link("dev@example.com")
+
+
+def test_the_admin_overview_of_a_populated_world(page, sign_in, assert_accessible, default_policy):
+    from pathlib import Path
+
+    from tests.world import personas_create, world_build
+
+    users = personas_create()
+    world_build(users)
+    sign_in(users["admin"])
+    page.goto("/overview/")
+    page.get_by_role("heading", name="Overview", level=1).wait_for()
+    queues = page.get_by_role("table", name="Applications in review, by route")
+    assert queues.get_by_role("row").count() == 4  # a header and three routes
+    page.get_by_role("link", name="Quarterly").wait_for()
+    assert_accessible()
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / "overview.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 800})
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 391)
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert page.evaluate("document.documentElement.scrollWidth <= 390"), wide
+    page.screenshot(path=str(artifacts / "overview-390.png"), full_page=True)

@@ -227,3 +227,16 @@ def test_signing_in_unverified_sends_a_new_link_at_most_every_three_minutes(dev_
     assert len(mailoutbox) == 1
     page = Client().get("/accounts/confirm-email/").content.decode()
     assert "at most one every three minutes" in page
+
+
+@pytest.mark.django_db
+def test_the_overview_counts_what_waits_and_what_is_open(default_policy):
+    from tests.world import personas_create, world_build
+
+    users = personas_create()
+    world = world_build(users)
+    html = _signed_in(users["admin"]).get("/overview/").content.decode()
+    standard = re.search(r"route=standard\">Standard</a></th>\s*<td>(\d+)</td>", html)
+    assert standard and standard.group(1) == "1"  # the world's one application in review
+    assert f'href="/reviews/access-reviews/{world.campaign.pk}/">Quarterly</a>' in html
+    assert "1 of 1 grant still to decide" in html
