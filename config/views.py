@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts.adapters import home_for
 from accounts.models import Role
+from config.exceptions import refusal_fragment
 from reviews.overview import overview
 
 
@@ -26,4 +27,7 @@ def overview_page(request):
 def csrf_failure(request, reason=""):
     """Django's CSRF_FAILURE_VIEW: the form was sent without its token or with a stale one
     (most often a page left open across a sign-in or sign-out)."""
+    if request.headers.get("HX-Request") == "true":
+        message = "The form expired, so nothing was changed: reload the page and try again."
+        return refusal_fragment(request, message, 403)
     return render(request, "403_csrf.html", status=403)

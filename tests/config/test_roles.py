@@ -240,3 +240,24 @@ def test_the_overview_counts_what_waits_and_what_is_open(default_policy):
     assert standard and standard.group(1) == "1"  # the world's one application in review
     assert f'href="/reviews/access-reviews/{world.campaign.pk}/">Quarterly</a>' in html
     assert "1 of 1 grant still to decide" in html
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_refused_gets_the_message_not_a_whole_page(dev_a):
+    """htmx swaps a 403's body into the part of the page that asked (base.html's
+    htmx-config): a whole page there would nest a second header inside the first."""
+    response = _signed_in(dev_a).get("/reviews/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "The review pages are for reviewers." in html
+    assert "<html" not in html and "site-header" not in html
+
+
+@pytest.mark.django_db
+def test_an_htmx_form_with_a_stale_token_gets_the_message_not_a_whole_page(dev_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(dev_a)
+    response = client.post("/portal/guidelines/", {"version": "1"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "form expired" in html and "<html" not in html
