@@ -127,7 +127,7 @@ def test_a_missing_page_is_in_the_layout(page, assert_accessible):
     [
         ("/accounts/login/", "Sign in"),
         ("/accounts/signup/", "Create a developer account"),
-        ("/accounts/password/reset/", "Password Reset"),
+        ("/accounts/password/reset/", "Reset your password"),
     ],
 )
 def test_allauth_entrance_pages_are_in_the_layout(page, assert_accessible, path, heading):
@@ -155,7 +155,7 @@ def test_a_failed_sign_in_is_summarised_and_focused(page, make_account, assert_a
     "path, heading",
     [
         ("/accounts/email/", "Email Addresses"),
-        ("/accounts/password/change/", "Change Password"),
+        ("/accounts/password/change/", "Change your password"),
     ],
 )
 def test_allauth_account_pages_are_in_the_layout(
@@ -173,16 +173,16 @@ def test_sign_out_and_password_reset_pages_are_in_the_layout(
 ):
     sign_in(make_account("dev@example.com", organization="Acme"))
     page.goto("/accounts/logout/")
-    page.get_by_role("heading", name="Sign Out", level=1).wait_for()
+    page.get_by_role("heading", name="Sign out", level=1).wait_for()
     assert page.locator(".site-header").is_visible()
     assert_accessible()
-    page.locator("main").get_by_role("button", name="Sign Out").click()
+    page.locator("main").get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/$"))
     page.goto("/accounts/password/reset/")
     page.get_by_label("Email").fill("dev@example.com")
-    page.get_by_role("button", name="Reset My Password").click()
-    page.get_by_role("heading", name="Password Reset", level=1).wait_for()
-    assert "We have sent you an email" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Send the reset link").click()
+    page.get_by_role("heading", name="Check your mail", level=1).wait_for()
+    assert "a link to choose a new password" in page.locator("main").inner_text()
     assert_accessible()
 
 
