@@ -154,7 +154,7 @@ def test_a_failed_sign_in_is_summarised_and_focused(page, make_account, assert_a
 @pytest.mark.parametrize(
     "path, heading",
     [
-        ("/accounts/email/", "Email Addresses"),
+        ("/accounts/email/", "Email addresses"),
         ("/accounts/password/change/", "Change your password"),
     ],
 )
