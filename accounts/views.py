@@ -6,12 +6,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import access, services
+from .adapters import home_for
 from .errors import DomainError
+from .models import Role
 from .readiness import ACCEPT_GUIDELINES, VERIFY_EMAIL, current_guidelines, missing_steps
 
 
 @login_required
 def portal_home(request):
+    if request.user.role != Role.DEVELOPER:
+        # Reviewers and administrators have no use of the portal (its pages are developers'):
+        # an old link or bookmark leads to their own home instead.
+        return redirect(home_for(request.user))
     missing = missing_steps(request.user)
     return render(
         request,

@@ -6,6 +6,7 @@ a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, a database that cannot be reac
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from rest_framework import status
 from rest_framework.response import Response
@@ -57,6 +58,16 @@ def _api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def _htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def refusal_fragment(request, message: str, status: int):
+    """A refused htmx request: htmx swaps a 403/404 body into the part of the page that
+    asked, so it gets the message alone, not a second page inside the first."""
+    return render(request, "includes/refusal.html", {"message": message}, status=status)
+
+
 def bad_request(request, exception=None):
     if not _api(request):
         return defaults.bad_request(request, exception)
@@ -66,13 +77,19 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    if not _api(request) and _htmx(request):
+        message = str(exception or "") or "Your account does not have access to this."
+        return refusal_fragment(request, message, 403)
     if not _api(request):
+        # templates/403.html, in the layout, showing the message the code raised.
         return defaults.permission_denied(request, exception)
     detail = "You do not have permission to perform this action."
     return JsonResponse({"detail": detail, "code": "permission_denied"}, status=403)
 
 
 def page_not_found(request, exception=None):
+    if not _api(request) and _htmx(request):
+        return refusal_fragment(request, "That is no longer there: reload the page.", 404)
     if not _api(request):
         return defaults.page_not_found(request, exception)
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

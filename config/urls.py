@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from approvals import api as approvals_api
 from approvals.keys import api as keys_api
 from audit import api as audit_api
+from config import views as config_views
 from reviews import api as reviews_api
 from reviews.access import api as access_api
 from reviews.policy import api as policy_api
@@ -161,7 +162,8 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", config_views.home, name="home"),
+    path("overview/", config_views.overview_page, name="overview"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("accounts.urls")),
     path("portal/applications/", include("approvals.urls")),

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The gateway account may use the API only: every page answers it with a 403.
+    "accounts.auth.pages.GatewayPagesRefused",
     # Last, so that it sees the lockout flag set during authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "config.context_processors.verification",
             ],
         },
     },
@@ -123,7 +126,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "portal:home"
+# Where signing in leads when no page was asked for: each role's own home
+# (accounts.adapters.home_for: developers the portal, reviewers the queue, admins the overview).
+LOGIN_REDIRECT_URL = "home"
+# A refused form (its CSRF token missing or stale) is a page in the product's layout.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+# The product's name in the pages and in every mail (allauth's, the notifications).
+SITE_NAME = "Access Review"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -348,7 +357,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Access Review] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
     "signup": env.str("RATE_SIGNUP", default="20/h/ip"),

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     "path, heading",
     [
         ("/", "Production access for language-model APIs"),
-        ("/accounts/signup/", "Sign Up"),
+        ("/accounts/signup/", "Create a developer account"),
         ("/accounts/login/", "Sign In"),
     ],
 )
@@ -28,8 +28,8 @@ def test_signup_with_errors(page, assert_accessible):
     page.get_by_label("Email").fill("new.developer@example.com")
     page.get_by_label("Organization").fill("Acme")
     page.get_by_label("Password").fill("123")
-    page.get_by_role("button", name="Sign Up").click()
-    page.locator(".errorlist").first.wait_for()
+    page.get_by_role("button", name="Sign up").click()
+    page.locator(".field-error").first.wait_for()
     assert_accessible()
 
 

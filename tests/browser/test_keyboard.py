@@ -48,7 +48,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page):
     # The next Tab continues inside the content, not in the header.
     page.keyboard.press("Tab")
     assert focused_is(page, "main a"), "Tab after the skip link left <main>"
-    assert page.evaluate(f"() => ({FOCUSED})().textContent") == "Developer portal"
+    assert page.evaluate(f"() => ({FOCUSED})().textContent") == "Create a developer account"
 
 
 def test_sign_in_with_the_keyboard_only(page, make_account):

@@ -17,7 +17,7 @@ def test_signup_verify_accept_guidelines_ready(
     page.get_by_label("Email").fill(address)
     page.get_by_label("Organization").fill("Analytical Engines Ltd")
     page.get_by_label("Password").fill("correct-horse-battery-7")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     # Verification is mandatory: no portal yet, a page that says to check the mail.
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
