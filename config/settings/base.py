@@ -181,6 +181,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
+    # No remote control (pidbox) on files: processes that bind its fanout exchange at once
+    # rewrite one JSON file and the worker dies reading it half-written (kombu #1551).
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 3600.0},
     "write-audit-digest": {"task": "audit.tasks.write_audit_digest", "schedule": 900.0},
