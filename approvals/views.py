@@ -32,16 +32,25 @@ COMMON_MITIGATIONS = [
     "Only our own staff use the system.",
 ]
 NEXT_STEP = {
-    "draft": "Submit it when it is complete: the usage policy screens it at once.",
-    "submitted": "The usage policy is screening it; this takes seconds.",
+    "draft": "Submit it when it is complete: the usage policy screens it at once. "
+    "Until then nobody but your organization sees it.",
+    "submitted": "The usage policy is screening it; this takes seconds. Reload the page to see "
+    "where it was routed.",
     "auto_rejected": "It declares a prohibited use, so it cannot be approved. "
     "A different use case needs a new application.",
-    "in_review": "Reviewers are looking at it. You will get an email when they decide.",
-    "changes_requested": "Reviewers asked for changes: edit it and submit it again.",
+    "in_review": "Reviewers are looking at it. If they ask a question you get an email and it "
+    "shows under Comments; you get an email when they decide.",
+    "changes_requested": "Reviewers asked for changes: read their reasons below, edit it and "
+    "submit it again. What you submitted before stays on record as it was.",
     "approved": "Approved: create production keys under its grant.",
-    "rejected": "Rejected by the reviewers; the reasons are below.",
-    "withdrawn": "You withdrew it.",
+    "rejected": "Rejected by the reviewers; their reasons are under \u201cReviewers\u2019 "
+    "decisions\u201d. A changed use case needs a new application.",
+    "withdrawn": "It was withdrawn, so nobody reviews it. To ask again, start a new application.",
 }
+GRANT_NOT_LIVE = (
+    "Approved, but its grant is {status}: the gateway refuses its keys. "
+    "The reason was mailed to your organization's owners and administrators."
+)
 ESCALATED = (
     "Parts of the description resemble a prohibited use, so an administrator reviews it. "
     "An automated flag is not a verdict: a person decides."
@@ -62,6 +71,15 @@ TIMELINE_LABELS = {
     "application.changes_requested": "Sent back for changes",
 }
 ACTOR_SHOWN = {"screening": "Usage policy"}
+# A decision that moves the application is audited twice (the decision, then the move): the
+# timeline shows the move once, in the decision's place.
+MOVED_BY = {
+    "application.approved": "decision.approve",
+    "application.rejected": "decision.reject",
+    "application.changes_requested": "decision.request_changes",
+}
+# Replying makes sense while someone reviews it, or is waiting on the applicant.
+REPLYABLE = {"submitted", "in_review", "changes_requested"}
 
 
 def _who(event, user, application) -> str:
@@ -76,6 +94,35 @@ def _who(event, user, application) -> str:
     ):
         return "A colleague"
     return "Reviewer" if event.actor_id else "System"
+
+
+def _timeline(events, user, application) -> list[tuple]:
+    """One line per action: a decision and the move it caused are one, and edits in a row by
+    the same person are one."""
+    shown: list[tuple] = []
+    for event in events:
+        if event.action not in TIMELINE_LABELS:
+            continue
+        last = shown[-1][0] if shown else None
+        if last is not None and (
+            MOVED_BY.get(event.action) == last.action
+            or (
+                event.action == last.action == "application.updated"
+                and event.actor_id == last.actor_id
+            )
+        ):
+            shown[-1] = (event, TIMELINE_LABELS[event.action], shown[-1][2])
+            continue
+        shown.append((event, TIMELINE_LABELS[event.action], _who(event, user, application)))
+    return shown
+
+
+def _next_step(application, grant) -> str:
+    if application.status == "in_review" and application.route_name == "policy_escalation":
+        return ESCALATED
+    if application.status == "approved" and grant and grant.status != Grant.Status.ACTIVE:
+        return GRANT_NOT_LIVE.format(status=grant.get_status_display().lower())
+    return NEXT_STEP[application.status]
 
 
 def _developer(request):
@@ -173,9 +220,21 @@ def application_edit(request, pk):
             return render(request, "portal/applications/form.html", context, status=400)
         except DomainError as exc:
             messages.error(request, exc.detail)
+        else:
+            messages.success(request, _saved(application))
         return redirect("applications:detail", pk=pk)
     context = _form_context(lifecycle.content_of(application)) | {"application": application}
     return render(request, "portal/applications/form.html", context)
+
+
+def _saved(application) -> str:
+    revision = application.latest_revision
+    if revision is None:
+        return "Changes saved. Submit the draft when it is complete."
+    return (
+        f"Changes saved. Revision {revision.number}, as reviewers saw it, is kept unchanged; "
+        f"submit to send your changes as revision {revision.number + 1}."
+    )
 
 
 @login_required
@@ -192,6 +251,13 @@ def application_detail(request, pk):
         target_type="application", target_id=str(application.pk)
     ).order_by("id")
     members = set(application.organization.memberships.values_list("user_id", flat=True))
+    grant = Grant.objects.filter(application=application).first()
+    live = lifecycle.content_of(application)
+    # The submitted revision is shown as it was; edits made since are shown apart.
+    submitted = revision.content if revision else live
+    pending = (
+        revision is not None and application.status in lifecycle.EDITABLE and live != submitted
+    )
     return render(
         request,
         "portal/applications/detail.html",
@@ -199,7 +265,7 @@ def application_detail(request, pk):
             # Decisions and comments through their reverse relations: approvals does not import
             # reviews. Applicants see "Reviewer", never a reviewer's identity.
             "decisions": application.decisions.select_related("revision"),
-            "grant": Grant.objects.filter(application=application).first(),
+            "grant": grant,
             "comments": [
                 (
                     c,
@@ -214,18 +280,14 @@ def application_detail(request, pk):
             "application": application,
             "revision": revision,
             "screening": screening,
-            "content": lifecycle.content_shown(lifecycle.content_of(application)),
+            "content": lifecycle.content_shown(submitted),
+            "pending": lifecycle.content_shown(live) if pending else None,
             "route": revision.route if revision else None,
             "evidence": evidence.by_field(texts, matches),
             "declared": [(m, domains.get(m["domain"])) for m in matches if m["field"] == "domains"],
-            "timeline": [
-                (e, TIMELINE_LABELS[e.action], _who(e, request.user, application))
-                for e in timeline
-                if e.action in TIMELINE_LABELS
-            ],
-            "next_step": ESCALATED
-            if (application.status == "in_review" and application.route_name == "policy_escalation")
-            else NEXT_STEP[application.status],
+            "timeline": _timeline(timeline, request.user, application),
+            "next_step": _next_step(application, grant),
+            "replyable": application.status in REPLYABLE,
             "missing": missing_steps(request.user),
             "editable": application.status in lifecycle.EDITABLE,
             "withdrawable": application.status in lifecycle.WITHDRAWABLE,
