@@ -229,6 +229,8 @@ GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=5
 # Without Redis each process admits this share of a limit (1/N): set it to the number of
 # gateway-facing processes so that together they stay within the limit.
 GATEWAY_PROCESSES = env.int("GATEWAY_PROCESSES", default=4)
+# Where developers send their calls (the provider's gateway): shown in the key page's quickstart.
+GATEWAY_BASE_URL = env.str("GATEWAY_BASE_URL", default="http://127.0.0.1:8080")
 GRANT_LIFETIME_DAYS = env.int("GRANT_LIFETIME_DAYS", default=365)
 GRANT_TOKEN_BURST = env.int("GRANT_TOKEN_BURST", default=10)  # tokens/min over the monthly average
 # Reviews: a claim idle this long is released; reviewers hear of items this close to their SLA.
