@@ -366,3 +366,20 @@ class TextEmbedding(models.Model):
 
     def __str__(self):
         return f"{self.encoder} {self.sha256[:12]}"
+
+
+class ReadMark(models.Model):
+    """How far one person has read one application's conversation: comments after read_at,
+    by someone else, are new to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "application"], name="one_mark_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.application_id} up to {self.read_at:%Y-%m-%d %H:%M}"

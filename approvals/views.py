@@ -18,7 +18,7 @@ from approvals.policy import versions as policy
 from approvals.policy.screening import shown_to_applicant, texts_of
 from audit.models import AuditEvent
 
-from . import access, catalogue, lifecycle
+from . import access, catalogue, lifecycle, reading
 from .api import validated
 from .models import DomainKind, Grant
 from .serializers import ApplicationInputSerializer
@@ -169,11 +169,15 @@ def _form_context(values: dict, errors=None) -> dict:
 @login_required
 def application_list(request):
     _developer(request)
-    applications = access.applications_visible_to(request.user).order_by("-created_at")
+    applications = list(access.applications_visible_to(request.user).order_by("-created_at"))
+    unread = reading.unread_counts(request.user, applications)
     return render(
         request,
         "portal/applications/list.html",
-        {"applications": applications, "missing": missing_steps(request.user)},
+        {
+            "applications": [(a, unread.get(a.pk, 0)) for a in applications],
+            "missing": missing_steps(request.user),
+        },
     )
 
 
@@ -251,6 +255,8 @@ def application_detail(request, pk):
         target_type="application", target_id=str(application.pk)
     ).order_by("id")
     members = set(application.organization.memberships.values_list("user_id", flat=True))
+    since = reading.mark_read(user=request.user, application=application)
+    new_ids = set(reading.unread(request.user, application, since).values_list("pk", flat=True))
     grant = Grant.objects.filter(application=application).first()
     live = lifecycle.content_of(application)
     # The submitted revision is shown as it was; edits made since are shown apart.
@@ -288,6 +294,7 @@ def application_detail(request, pk):
             "timeline": _timeline(timeline, request.user, application),
             "next_step": _next_step(application, grant),
             "replyable": application.status in REPLYABLE,
+            "new_ids": new_ids,
             "missing": missing_steps(request.user),
             "editable": application.status in lifecycle.EDITABLE,
             "withdrawable": application.status in lifecycle.WITHDRAWABLE,

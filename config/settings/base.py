@@ -178,6 +178,7 @@ CELERY_BEAT_SCHEDULE = {
     "release-idle-claims": {"task": "reviews.release_idle_claims", "schedule": 300.0},
     "sla-notifications": {"task": "reviews.notify_sla", "schedule": 600.0},
     "sweep-decision-mail": {"task": "reviews.sweep_decision_mail", "schedule": 300.0},
+    "sweep-comment-mail": {"task": "reviews.sweep_comment_mail", "schedule": 300.0},
     "flush-usage": {"task": "approvals.flush_usage", "schedule": 60.0},
     "expire-rotated-keys": {"task": "approvals.expire_rotated_keys", "schedule": 300.0},
     "campaigns-due": {"task": "reviews.campaigns_due", "schedule": 300.0},
