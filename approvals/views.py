@@ -10,17 +10,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
+from accounts import views as account_views
 from accounts.errors import DomainError
 from accounts.models import Role
 from accounts.readiness import missing_steps
 from approvals.policy import evidence
 from approvals.policy import versions as policy
 from approvals.policy.screening import shown_to_applicant, texts_of
+from approvals.portal import dashboard, reading
 from audit.models import AuditEvent
 
-from . import access, catalogue, lifecycle, reading
+from . import access, catalogue, lifecycle
 from .api import validated
-from .models import DomainKind, Grant
+from .models import Application, DomainKind, Grant
 from .serializers import ApplicationInputSerializer
 
 COMMON_MITIGATIONS = [
@@ -167,15 +169,31 @@ def _form_context(values: dict, errors=None) -> dict:
 
 
 @login_required
+def portal_home(request):
+    """The developer's dashboard; every other role gets the account's home."""
+    if not request.user.has_role(Role.DEVELOPER):
+        return account_views.portal_home(request)
+    context = account_views.home_context(request) | dashboard.dashboard(request.user)
+    return render(request, "portal/home.html", context)
+
+
+@login_required
 def application_list(request):
     _developer(request)
-    applications = list(access.applications_visible_to(request.user).order_by("-created_at"))
+    applications = access.applications_visible_to(request.user).order_by("-created_at")
+    status = request.GET.get("status", "")
+    if status in Application.Status.values:
+        applications = applications.filter(status=status)
+    applications = list(applications)
     unread = reading.unread_counts(request.user, applications)
     return render(
         request,
         "portal/applications/list.html",
         {
             "applications": [(a, unread.get(a.pk, 0)) for a in applications],
+            "status_shown": Application.Status(status).label
+            if status in Application.Status.values
+            else "",
             "missing": missing_steps(request.user),
         },
     )

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from approvals import api as approvals_api
+from approvals import views as approvals_views
 from approvals.keys import api as keys_api
 from audit import api as audit_api
 from reviews import api as reviews_api
@@ -151,6 +152,9 @@ api_v1 = [
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("accounts/", include("allauth.urls")),
+    # The portal home is the developer's dashboard (approvals), ahead of accounts' own home,
+    # which still names it: reverse("portal:home") is /portal/.
+    path("portal/", approvals_views.portal_home),
     path("portal/", include("accounts.urls")),
     path("portal/applications/", include("approvals.urls")),
     path("portal/grants/", include("approvals.keys.urls", namespace="grants")),

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 from accounts import services as accounts
 from accounts.errors import DomainError
 from accounts.models import Role
-from approvals import access, grants, lifecycle, reading, revisions
+from approvals import access, grants, lifecycle, revisions
 from approvals.models import Application, Domain
 from approvals.policy import evidence
 from approvals.policy import versions as policy
 from approvals.policy.screening import texts_of
+from approvals.portal import reading
 from reviews.access import grant_reviews
 
 from . import claims, comments, decisions, eligibility, queue

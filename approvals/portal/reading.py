@@ -11,9 +11,8 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from approvals.models import Application, ReadMark
 from audit.services import record
-
-from .models import Application, ReadMark
 
 
 def read_at(user, application: Application) -> datetime | None:
