@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'application'), name='one_mark_per_reader')],
+                'constraints': [models.UniqueConstraint(fields=('user', 'application'), name='read_mark')],
             },
         ),
     ]
