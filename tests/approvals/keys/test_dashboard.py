@@ -49,7 +49,7 @@ def test_grants_show_this_months_use_against_limits_and_active_keys(client, dev_
     minute = timezone.now().replace(second=0, microsecond=0)
     limits.record_usage(grant_id=grant.pk, minute=minute, requests=42, tokens=1_250_000)
     page = _home(client, dev_a)
-    row = page.split(f'<tr data-grant="{grant.pk}">')[1].split("</tr>")[0]
+    row = page.split(f'<li data-grant="{grant.pk}">')[1].split("</li>")[0]
     assert "1,250,000 of 5,000,000 (25%)" in row
     assert "42 of 60 (70%)" in row
     assert 'data-active-keys="2"' in row
