@@ -124,6 +124,15 @@ def _next_step(application, grant) -> str:
         return ESCALATED
     if application.status == "approved" and grant and grant.status != Grant.Status.ACTIVE:
         return GRANT_NOT_LIVE.format(status=grant.get_status_display().lower())
+    if application.status == "in_review":
+        revision = application.latest_revision
+        got = application.decisions.filter(revision=revision, decision="approve").count()
+        needed = application.required_approvals or 1
+        if 0 < got < needed:
+            return (
+                f"{got} of {needed} approvals are recorded; another reviewer decides next. "
+                "You get an email when it is decided, and when a reviewer asks a question."
+            )
     return NEXT_STEP[application.status]
 
 

@@ -7,6 +7,7 @@ import pytest
 from approvals import lifecycle
 from approvals.models import Application
 from tests.approvals.test_applications_api import BENIGN
+from tests.reviews.conftest import in_review  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,23 @@ def test_editing_after_a_change_request_says_it_saved_and_keeps_revision_1(clien
 def test_replying_is_offered_only_where_it_makes_sense(client, dev_a, make, state, offered):
     page = _page(client, dev_a, make(state))
     assert ('name="body"' in page) is offered
+
+
+def test_an_application_halfway_through_two_approvals_says_so(
+    client,
+    dev_a,
+    reviewer,
+    make_account,
+    in_review,  # noqa: F811
+):
+    from reviews import claims, decisions
+
+    specialist = make_account(
+        "sam@provider.example", role="reviewer", specialties=["medical-health"]
+    )
+    app = in_review(domains=["medical-health"])
+    assert app.required_approvals == 2
+    claims.claim(reviewer=specialist, application=app)
+    decisions.decide(reviewer=specialist, application=app, decision="approve")
+    page = _page(client, dev_a, app)
+    assert "1 of 2 approvals are recorded" in page
