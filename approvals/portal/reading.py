@@ -39,18 +39,19 @@ def mark_read(*, user, application: Application, upto: datetime | None = None) -
     seen = list(
         unread(user, application, before).filter(created_at__lte=upto).values_list("pk", flat=True)
     )
-    if mark is None:
-        ReadMark.objects.create(user=user, application=application, read_at=upto)
-    else:
-        ReadMark.objects.filter(pk=mark.pk).update(read_at=upto)
-    if seen:
-        record(
-            actor=user,
-            action="comment.read",
-            target_type="application",
-            target_id=application.pk,
-            data={"comments": seen},
-        )
+    if not seen:
+        return before
+    # Two tabs opening the page at once: update_or_create settles the race for the row.
+    ReadMark.objects.update_or_create(
+        user=user, application=application, defaults={"read_at": upto}
+    )
+    record(
+        actor=user,
+        action="comment.read",
+        target_type="application",
+        target_id=application.pk,
+        data={"comments": seen},
+    )
     return before
 
 

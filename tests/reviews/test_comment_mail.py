@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from approvals.models import ReadMark
 from audit.models import AuditEvent
 from reviews import claims, comment_mail, comments
 from reviews.models import Comment
@@ -79,8 +80,10 @@ def test_new_comments_are_marked_until_the_developer_reads_them(
     client, in_review, dev_a, reviewer, said
 ):
     application = in_review()
-    said(reviewer, application, "Which models, exactly?")
     client.force_login(dev_a)
+    client.get(f"/portal/applications/{application.pk}/")
+    assert not ReadMark.objects.exists()  # a look with nothing to read writes nothing
+    said(reviewer, application, "Which models, exactly?")
     listing = client.get("/portal/applications/").content.decode()
     assert 'data-unread-count="1"' in listing
     first = client.get(f"/portal/applications/{application.pk}/").content.decode()
