@@ -12,26 +12,27 @@ from .models import Role
 from .readiness import ACCEPT_GUIDELINES, VERIFY_EMAIL, current_guidelines, missing_steps
 
 
+def home_context(request) -> dict:
+    """The account's part of the portal home; approvals.views.portal_home adds the dashboard."""
+    missing = missing_steps(request.user)
+    return {
+        "missing": missing,
+        "needs_verification": VERIFY_EMAIL in missing,
+        "needs_guidelines": ACCEPT_GUIDELINES in missing,
+        "organizations": access.organizations_visible_to(request.user).filter(
+            memberships__user=request.user
+        ),
+        "guidelines": current_guidelines(),
+    }
+
+
 @login_required
 def portal_home(request):
     if request.user.role != Role.DEVELOPER:
         # Reviewers and administrators have no use of the portal (its pages are developers'):
         # an old link or bookmark leads to their own home instead.
         return redirect(home_for(request.user))
-    missing = missing_steps(request.user)
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "missing": missing,
-            "needs_verification": VERIFY_EMAIL in missing,
-            "needs_guidelines": ACCEPT_GUIDELINES in missing,
-            "organizations": access.organizations_visible_to(request.user).filter(
-                memberships__user=request.user
-            ),
-            "guidelines": current_guidelines(),
-        },
-    )
+    return render(request, "portal/home.html", home_context(request))
 
 
 @login_required

@@ -366,3 +366,34 @@ class TextEmbedding(models.Model):
 
     def __str__(self):
         return f"{self.encoder} {self.sha256[:12]}"
+
+
+class ReadMark(models.Model):
+    """How far one person has read an application's conversation (later comments are new)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "application"], name="read_mark")]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.application_id} up to {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class KeyUsage(models.Model):
+    """One key's calls in one day, flushed from Redis: served, and refused by reason."""
+
+    key = models.ForeignKey(ProductionKey, on_delete=models.CASCADE, related_name="usage")
+    day = models.DateField()
+    requests = models.PositiveIntegerField(default=0)
+    rate_limited = models.PositiveIntegerField(default=0)
+    quota_exceeded = models.PositiveIntegerField(default=0)
+    scope_denied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "day"], name="one_tally_per_key_day")]
+
+    def __str__(self):
+        return f"{self.key_id} on {self.day}"

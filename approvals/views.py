@@ -10,18 +10,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
+from accounts import views as account_views
 from accounts.errors import DomainError
 from accounts.models import Role
 from accounts.readiness import missing_steps
 from approvals.policy import evidence
 from approvals.policy import versions as policy
 from approvals.policy.screening import shown_to_applicant, texts_of
+from approvals.portal import dashboard, reading
 from audit.models import AuditEvent
 
 from . import access, catalogue, lifecycle
 from .api import validated
 from .grants import grant_state
-from .models import DomainKind, Grant
+from .models import Application, DomainKind, Grant
 from .serializers import ApplicationInputSerializer
 
 COMMON_MITIGATIONS = [
@@ -33,15 +35,20 @@ COMMON_MITIGATIONS = [
     "Only our own staff use the system.",
 ]
 NEXT_STEP = {
-    "draft": "Submit it when it is complete: the usage policy screens it at once.",
-    "submitted": "The usage policy is screening it; this takes seconds.",
+    "draft": "Submit it when it is complete: the usage policy screens it at once. "
+    "Until then nobody but your organization sees it.",
+    "submitted": "The usage policy is screening it; this takes seconds. Reload the page to see "
+    "where it was routed.",
     "auto_rejected": "It declares a prohibited use, so it cannot be approved. "
     "A different use case needs a new application.",
-    "in_review": "Reviewers are looking at it. You will get an email when they decide.",
-    "changes_requested": "Reviewers asked for changes: edit it and submit it again.",
+    "in_review": "Reviewers are looking at it. If they ask a question you get an email and it "
+    "shows under Comments; you get an email when they decide.",
+    "changes_requested": "Reviewers asked for changes: read their reasons below, edit it and "
+    "submit it again. What you submitted before stays on record as it was.",
     "approved": "Approved: create production keys under its grant.",
-    "rejected": "Rejected by the reviewers; the reasons are below.",
-    "withdrawn": "You withdrew it.",
+    "rejected": "Rejected by the reviewers; their reasons are under \u201cReviewers\u2019 "
+    "decisions\u201d. A changed use case needs a new application.",
+    "withdrawn": "It was withdrawn, so nobody reviews it. To ask again, start a new application.",
 }
 ESCALATED = (
     "Parts of the description resemble a prohibited use, so an administrator reviews it. "
@@ -63,6 +70,15 @@ TIMELINE_LABELS = {
     "application.changes_requested": "Sent back for changes",
 }
 ACTOR_SHOWN = {"screening": "Usage policy"}
+# A decision that moves the application is audited twice (the decision, then the move): the
+# timeline shows the move once, in the decision's place.
+MOVED_BY = {
+    "application.approved": "decision.approve",
+    "application.rejected": "decision.reject",
+    "application.changes_requested": "decision.request_changes",
+}
+# Replying makes sense while someone reviews it, or is waiting on the applicant.
+REPLYABLE = {"submitted", "in_review", "changes_requested"}
 
 
 def _who(event, user, application) -> str:
@@ -77,6 +93,45 @@ def _who(event, user, application) -> str:
     ):
         return "A colleague"
     return "Reviewer" if event.actor_id else "System"
+
+
+def _timeline(events, user, application) -> list[tuple]:
+    """One line per action: a decision and the move it caused are one, and edits in a row by
+    the same person are one."""
+    shown: list[tuple] = []
+    for event in events:
+        if event.action not in TIMELINE_LABELS:
+            continue
+        last = shown[-1][0] if shown else None
+        if last is not None and (
+            MOVED_BY.get(event.action) == last.action
+            or (
+                event.action == last.action == "application.updated"
+                and event.actor_id == last.actor_id
+            )
+        ):
+            shown[-1] = (event, TIMELINE_LABELS[event.action], shown[-1][2])
+            continue
+        shown.append((event, TIMELINE_LABELS[event.action], _who(event, user, application)))
+    return shown
+
+
+def _next_step(application, state) -> str:
+    """What happens next, true in every state; `state` is the grant's real one (grant_state)."""
+    if application.status == "in_review" and application.route_name == "policy_escalation":
+        return ESCALATED
+    if application.status == "approved" and state and not state.live:
+        return _grant_next_step(state)
+    if application.status == "in_review":
+        revision = application.latest_revision
+        got = application.decisions.filter(revision=revision, decision="approve").count()
+        needed = application.required_approvals or 1
+        if 0 < got < needed:
+            return (
+                f"{got} of {needed} approvals are recorded; another reviewer decides next. "
+                "You get an email when it is decided, and when a reviewer asks a question."
+            )
+    return NEXT_STEP[application.status]
 
 
 def _developer(request):
@@ -121,13 +176,33 @@ def _form_context(values: dict, errors=None) -> dict:
 
 
 @login_required
+def portal_home(request):
+    """The developer's dashboard; every other role gets the account's home."""
+    if not request.user.has_role(Role.DEVELOPER):
+        return account_views.portal_home(request)
+    context = account_views.home_context(request) | dashboard.dashboard(request.user)
+    return render(request, "portal/home.html", context)
+
+
+@login_required
 def application_list(request):
     _developer(request)
     applications = access.applications_visible_to(request.user).order_by("-created_at")
+    status = request.GET.get("status", "")
+    if status in Application.Status.values:
+        applications = applications.filter(status=status)
+    applications = list(applications)
+    unread = reading.unread_counts(request.user, applications)
     return render(
         request,
         "portal/applications/list.html",
-        {"applications": applications, "missing": missing_steps(request.user)},
+        {
+            "applications": [(a, unread.get(a.pk, 0)) for a in applications],
+            "status_shown": Application.Status(status).label
+            if status in Application.Status.values
+            else "",
+            "missing": missing_steps(request.user),
+        },
     )
 
 
@@ -174,9 +249,21 @@ def application_edit(request, pk):
             return render(request, "portal/applications/form.html", context, status=400)
         except DomainError as exc:
             messages.error(request, exc.detail)
+        else:
+            messages.success(request, _saved(application))
         return redirect("applications:detail", pk=pk)
     context = _form_context(lifecycle.content_of(application)) | {"application": application}
     return render(request, "portal/applications/form.html", context)
+
+
+def _saved(application) -> str:
+    revision = application.latest_revision
+    if revision is None:
+        return "Changes saved. Submit the draft when it is complete."
+    return (
+        f"Changes saved. Revision {revision.number}, as reviewers saw it, is kept unchanged; "
+        f"submit to send your changes as revision {revision.number + 1}."
+    )
 
 
 @login_required
@@ -193,7 +280,15 @@ def application_detail(request, pk):
         target_type="application", target_id=str(application.pk)
     ).order_by("id")
     members = set(application.organization.memberships.values_list("user_id", flat=True))
+    since = reading.mark_read(user=request.user, application=application)
+    new_ids = set(reading.unread(request.user, application, since).values_list("pk", flat=True))
     grant = Grant.objects.filter(application=application).first()
+    live = lifecycle.content_of(application)
+    # The submitted revision is shown as it was; edits made since are shown apart.
+    submitted = revision.content if revision else live
+    pending = (
+        revision is not None and application.status in lifecycle.EDITABLE and live != submitted
+    )
     state = grant_state(grant) if grant else None
     return render(
         request,
@@ -218,20 +313,15 @@ def application_detail(request, pk):
             "application": application,
             "revision": revision,
             "screening": screening,
-            "content": lifecycle.content_shown(lifecycle.content_of(application)),
+            "content": lifecycle.content_shown(submitted),
+            "pending": lifecycle.content_shown(live) if pending else None,
             "route": revision.route if revision else None,
             "evidence": evidence.by_field(texts, matches),
             "declared": [(m, domains.get(m["domain"])) for m in matches if m["field"] == "domains"],
-            "timeline": [
-                (e, TIMELINE_LABELS[e.action], _who(e, request.user, application))
-                for e in timeline
-                if e.action in TIMELINE_LABELS
-            ],
-            "next_step": ESCALATED
-            if (application.status == "in_review" and application.route_name == "policy_escalation")
-            else _grant_next_step(state)
-            if state and not state.live
-            else NEXT_STEP[application.status],
+            "timeline": _timeline(timeline, request.user, application),
+            "next_step": _next_step(application, state),
+            "replyable": application.status in REPLYABLE,
+            "new_ids": new_ids,
             "missing": missing_steps(request.user),
             "editable": application.status in lifecycle.EDITABLE,
             "withdrawable": application.status in lifecycle.WITHDRAWABLE,

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from approvals import api as approvals_api
+from approvals import views as approvals_views
 from approvals.keys import api as keys_api
 from audit import api as audit_api
 from config import views as config_views
@@ -165,6 +166,9 @@ urlpatterns = [
     path("", config_views.home, name="home"),
     path("overview/", config_views.overview_page, name="overview"),
     path("accounts/", include("allauth.urls")),
+    # The portal home is the developer's dashboard (approvals), ahead of accounts' own home,
+    # which still names it: reverse("portal:home") is /portal/.
+    path("portal/", approvals_views.portal_home),
     path("portal/", include("accounts.urls")),
     path("portal/applications/", include("approvals.urls")),
     path("portal/grants/", include("approvals.keys.urls", namespace="grants")),

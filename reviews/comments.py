@@ -4,6 +4,7 @@ from accounts.errors import InvalidInput
 from approvals.models import Application
 from audit.services import record
 
+from . import comment_mail
 from .models import Comment
 
 BODY_MAX = 5000
@@ -27,6 +28,8 @@ def comment_add(*, author, application: Application, body: str) -> Comment:
         target_id=application.pk,
         data={"comment": comment.pk},
     )
+    # Mailed after the commit: a rolled-back comment is never announced.
+    transaction.on_commit(lambda: comment_mail.enqueue_comment_mail(comment.pk))
     return comment
 
 

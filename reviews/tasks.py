@@ -5,7 +5,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import claims, notifications
+from . import claims, comment_mail, notifications
 
 # A mail server that is down or refusing for a while is retried with backoff, five times at
 # most; anything else (a bug, a template error) fails at once instead of repeating.
@@ -22,6 +22,17 @@ MAIL_RETRY = {
 @shared_task(name="reviews.send_decision_mail", **MAIL_RETRY)
 def send_decision_mail(decision_id: int) -> int:
     return notifications.send_decision_mail(decision_id)
+
+
+@shared_task(name="reviews.send_comment_mail", **MAIL_RETRY)
+def send_comment_mail(comment_id: int) -> int:
+    return comment_mail.send_comment_mail(comment_id)
+
+
+@shared_task(name="reviews.sweep_comment_mail")
+def sweep_comment_mail() -> int:
+    """Periodic: comment mails that never went out are sent."""
+    return comment_mail.comment_mail_sweep()
 
 
 @shared_task(name="reviews.send_sla_mail", **MAIL_RETRY)

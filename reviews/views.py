@@ -21,6 +21,7 @@ from approvals.models import Application, Domain
 from approvals.policy import evidence
 from approvals.policy import versions as policy
 from approvals.policy.screening import texts_of
+from approvals.portal import reading
 from reviews.access import grant_reviews
 
 from . import claims, comments, decisions, eligibility, queue
@@ -77,6 +78,7 @@ def queue_page(request):
     items = queue.items_for(request.user, **filters)
     counts = queue.counts_by_route(items)
     shown = [item for item in items if not route or item.application.route_name == route]
+    unread = reading.unread_counts(request.user, [item.application for item in shown])
     grants_waiting = len(
         grant_reviews.items_for(
             request.user, GrantReview.objects.filter(status=GrantReview.Status.OPEN)
@@ -89,7 +91,14 @@ def queue_page(request):
             "form": form,
             "reviewer": request.user,
             "grants_waiting": grants_waiting,
-            "rows": [(item, ROUTE_LABELS.get(item.application.route_name, "")) for item in shown],
+            "rows": [
+                (
+                    item,
+                    ROUTE_LABELS.get(item.application.route_name, ""),
+                    unread[item.application.pk],
+                )
+                for item in shown
+            ],
             "counts": [(name, label, counts.get(name, 0)) for name, label in ROUTE_LABELS.items()],
         },
         status=200 if valid else 400,
@@ -330,4 +339,11 @@ def _page_context(request, application, revision) -> dict:
             (c, comments.shown_author(c, request.user))
             for c in application.comments.select_related("author")
         ],
+        "new_ids": _read(request.user, application),
     }
+
+
+def _read(user, application) -> set[int]:
+    """Marks the conversation read as the page shows it; returns the comments new to `user`."""
+    since = reading.mark_read(user=user, application=application)
+    return set(reading.unread(user, application, since).values_list("pk", flat=True))

@@ -10,6 +10,11 @@ The bucket also counts each call by model and endpoint (fields "s:<model>\t<endp
 requests, "t:..." for tokens, "d:..." for scope-denied calls), so monitoring and access
 reviews see what was used without another round trip; flush adds them up per grant and day
 into UsageScope. A denied name outside the catalogue is counted as "(other)".
+
+Each key's calls are counted there too ("k:<key id>:<r|l|q|d>": served, rate-limited, over
+quota, out of scope), refusals included, in the same round trip; flush adds them up per key
+and day into KeyUsage. Without Redis, refusals wait in the process and are written with its
+next write (an admitted call, a minute's turn), never one write per refused call.
 """
 
 import threading
@@ -23,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from approvals.models import ProductionKey, UsageBucket, UsageScope
+from approvals.models import KeyUsage, ProductionKey, UsageBucket, UsageScope
 
 from . import keystore
 
@@ -33,6 +38,11 @@ OK, RATE_LIMITED, QUOTA_EXCEEDED, MONTH_UNKNOWN, STALE = 0, 1, 2, -1, -4
 # ARGV: rpm limit, tpm limit, monthly limit, tokens, bucket id, key id, now, version read,
 #       scope ("<model>\t<endpoint>")
 SCRIPT = """
+local function refused(measure)
+  redis.call('HINCRBY', KEYS[4], 'k:' .. ARGV[6] .. ':' .. measure, 1)
+  redis.call('EXPIRE', KEYS[4], 172800)
+  redis.call('SADD', KEYS[5], ARGV[5])
+end
 if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[8] then return {-4, 0, 0, 0} end
 local month = redis.call('GET', KEYS[3])
 if not month then return {-1, 0, 0, 0} end
@@ -40,8 +50,9 @@ month = tonumber(month)
 local rpm = tonumber(redis.call('GET', KEYS[1]) or '0')
 local tpm = tonumber(redis.call('GET', KEYS[2]) or '0')
 local tokens = tonumber(ARGV[4])
-if month + tokens > tonumber(ARGV[3]) then return {2, rpm, tpm, month} end
+if month + tokens > tonumber(ARGV[3]) then refused('q') return {2, rpm, tpm, month} end
 if rpm + 1 > tonumber(ARGV[1]) or tpm + tokens > tonumber(ARGV[2]) then
+  refused('l')
   return {1, rpm, tpm, month}
 end
 rpm = redis.call('INCR', KEYS[1])
@@ -53,6 +64,7 @@ redis.call('HINCRBY', KEYS[4], 'requests', 1)
 redis.call('HINCRBY', KEYS[4], 'tokens', tokens)
 redis.call('HINCRBY', KEYS[4], 's:' .. ARGV[9], 1)
 redis.call('HINCRBY', KEYS[4], 't:' .. ARGV[9], tokens)
+redis.call('HINCRBY', KEYS[4], 'k:' .. ARGV[6] .. ':r', 1)
 redis.call('EXPIRE', KEYS[4], 172800)
 redis.call('SADD', KEYS[5], ARGV[5])
 redis.call('HSET', KEYS[6], ARGV[6], ARGV[7])
@@ -170,10 +182,11 @@ def charge(
     )
 
 
-def note_scope_denied(r, *, grant_id: int, model: str, endpoint: str) -> None:
+def note_scope_denied(r, *, grant_id: int, key_id: str, model: str, endpoint: str) -> None:
     names = bucket_names(grant_id, timezone.now())
     pipe = r.pipeline(transaction=False)
     pipe.hincrby(names["usage"], "scope_denied", 1)
+    pipe.hincrby(names["usage"], f"k:{key_id}:d", 1)
     pipe.hincrby(names["usage"], "d:" + scope_field(*known_scope(model, endpoint)), 1)
     pipe.expire(names["usage"], 172800)
     pipe.sadd(DIRTY, names["bucket"])
@@ -205,6 +218,16 @@ class LocalLimiter:
     def __init__(self):
         self._lock = threading.Lock()
         self._counts: dict[tuple, list[int]] = {}
+        self._refused: Counter = Counter()  # (key id, day, measure): written in a batch
+
+    def _tally(self, key_id: str, moment: datetime, measure: str) -> None:
+        self._refused[(key_id, timezone.localdate(moment), measure)] += 1
+
+    def write_refusals(self) -> None:
+        """Writes the refusals counted since the last write: one row per key and day."""
+        with self._lock:
+            pending, self._refused = self._refused, Counter()
+        record_keys(pending)
 
     def charge(
         self,
@@ -221,20 +244,28 @@ class LocalLimiter:
         applied = shared_limits(limits, share)
         with self._lock:
             minute = (grant_id, _minute(moment))
-            for stale in [k for k in self._counts if k[1] < minute[1]]:
+            turned = [k for k in self._counts if k[1] < minute[1]]
+            for stale in turned:
                 del self._counts[stale]
             requests, used_tokens = self._counts.setdefault(minute, [0, 0])
             month = month_used_in_database(grant_id, moment)
+            used = {"requests": requests, "tokens": used_tokens, "month": month}
             if month + tokens > limits["monthly_tokens"]:
-                used = {"requests": requests, "tokens": used_tokens, "month": month}
-                return Verdict(QUOTA_EXCEEDED, used, applied)
-            if (
+                verdict = Verdict(QUOTA_EXCEEDED, used, applied)
+                self._tally(key_id, moment, "q")
+            elif (
                 requests + 1 > applied["requests_per_minute"]
                 or used_tokens + tokens > applied["tokens_per_minute"]
             ):
-                used = {"requests": requests, "tokens": used_tokens, "month": month}
-                return Verdict(RATE_LIMITED, used, applied)
-            self._counts[minute] = [requests + 1, used_tokens + tokens]
+                verdict = Verdict(RATE_LIMITED, used, applied)
+                self._tally(key_id, moment, "l")
+            else:
+                verdict = None
+                self._counts[minute] = [requests + 1, used_tokens + tokens]
+        if verdict is not None:
+            if turned:
+                self.write_refusals()
+            return verdict
         ProductionKey.objects.filter(key_id=key_id).update(last_used_at=moment)
         minute = _minute(moment)
         record_usage(grant_id=grant_id, minute=minute, requests=1, tokens=tokens)
@@ -246,11 +277,15 @@ class LocalLimiter:
             requests=1,
             tokens=tokens,
         )
+        self._tally(key_id, moment, "r")
+        self.write_refusals()  # this call's own count, and the refusals waiting
         used = {"requests": requests + 1, "tokens": used_tokens + tokens, "month": month + tokens}
         return Verdict(OK, used, applied)
 
-    def note_scope_denied(self, *, grant_id: int, model: str, endpoint: str) -> None:
+    def note_scope_denied(self, *, grant_id: int, key_id: str, model: str, endpoint: str) -> None:
         minute = _minute(timezone.now())
+        self._tally(key_id, minute, "d")
+        self.write_refusals()
         record_usage(grant_id=grant_id, minute=minute, scope_denied=1)
         model, endpoint = known_scope(model, endpoint)
         record_scope(
@@ -279,6 +314,27 @@ def record_scope(*, grant_id: int, day, model: str, endpoint: str, requests=0, t
     )
 
 
+KEY_MEASURES = {
+    "r": "requests",
+    "l": "rate_limited",
+    "q": "quota_exceeded",
+    "d": "scope_denied",
+}
+
+
+def record_keys(counted: Counter) -> None:
+    """Adds counts by (key id, day, measure letter) to KeyUsage: one write per key and day."""
+    rows: dict[tuple, dict[str, int]] = {}
+    for (key_id, day, measure), value in counted.items():
+        rows.setdefault((key_id, day), {})[KEY_MEASURES[measure]] = value
+    pks = dict(
+        ProductionKey.objects.filter(key_id__in={k for k, _ in rows}).values_list("key_id", "pk")
+    )
+    for (key_id, day), measures in rows.items():
+        if key_id in pks:
+            _add(KeyUsage, {"key_id": pks[key_id], "day": day}, measures)
+
+
 def _add(model, key: dict, counts: dict) -> None:
     """Adds `counts` to the row of `model` at `key` (unique), making it when there is none."""
     if model.objects.filter(**key).update(**{f: F(f) + n for f, n in counts.items()}):
@@ -300,7 +356,7 @@ def flush(r, *, batch: int = 1000) -> int:
     """Moves usage buckets and last-use times from Redis to PostgreSQL; returns buckets moved.
     Each bucket is read and deleted in one MULTI, so no increment falls between the two.
     Per-scope counts are added up over the batch first: one write per grant, day and scope."""
-    moved, scopes = 0, Counter()
+    moved, scopes, per_key = 0, Counter(), Counter()
     for member in r.spop(DIRTY, batch) or []:
         grant_id, minute = member.decode().split(":")
         name = f"ar:use:{{{grant_id}}}:{minute}"
@@ -310,20 +366,20 @@ def flush(r, *, batch: int = 1000) -> int:
         counts = {k.decode(): int(v) for k, v in pipe.execute()[0].items()}
         if counts:
             at = timezone.make_aware(datetime.strptime(minute, "%Y%m%d%H%M"), UTC)
-            record_usage(
-                grant_id=int(grant_id),
-                minute=at,
-                requests=counts.get("requests", 0),
-                tokens=counts.get("tokens", 0),
-                scope_denied=counts.get("scope_denied", 0),
-            )
+            totals = {f: counts.get(f, 0) for f in ("requests", "tokens", "scope_denied")}
+            if any(totals.values()):  # a minute of refusals only adds no empty bucket
+                record_usage(grant_id=int(grant_id), minute=at, **totals)
             day = timezone.localdate(at)
             for field, value in counts.items():
-                if field[:2] in ("s:", "t:", "d:"):
+                if field[:2] == "k:":
+                    key_id, measure = field[2:].rsplit(":", 1)
+                    per_key[(key_id, day, measure)] += value
+                elif field[:2] in ("s:", "t:", "d:"):
                     model, endpoint = field[2:].split("\t", 1)
                     scopes[(int(grant_id), day, model, endpoint, field[0])] += value
             moved += 1
     _record_scopes(scopes)
+    record_keys(per_key)
     pipe = r.pipeline(transaction=True)
     pipe.hgetall(LAST_USED)
     pipe.delete(LAST_USED)

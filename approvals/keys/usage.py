@@ -9,9 +9,9 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from approvals.models import Grant, UsageBucket, UsageScope
+from approvals.models import Grant, KeyUsage, UsageBucket, UsageScope
 
-from . import anomalies
+from . import anomalies, keyformat
 
 USAGE_DAYS = 30
 
@@ -89,9 +89,53 @@ def chart(days: list[Day], name: str, title: str) -> Chart:
     return Chart(name, title, bars, peak, sum(values), ticks)
 
 
+@dataclass(frozen=True)
+class KeyTally:
+    """One key's calls over the usage window: served, and refused by reason."""
+
+    name: str
+    prefix: str
+    requests: int
+    rate_limited: int
+    quota_exceeded: int
+    scope_denied: int
+
+    @property
+    def refused(self) -> int:
+        return self.rate_limited + self.quota_exceeded + self.scope_denied
+
+
+def usage_by_key(grant: Grant, today: date) -> list[KeyTally]:
+    """Every key of the grant that was called in the window, in one query."""
+    rows = (
+        KeyUsage.objects.filter(key__grant=grant, day__gte=today - timedelta(days=USAGE_DAYS - 1))
+        .values("key__name", "key__key_id")
+        .annotate(
+            requests=Sum("requests"),
+            rate_limited=Sum("rate_limited"),
+            quota_exceeded=Sum("quota_exceeded"),
+            scope_denied=Sum("scope_denied"),
+        )
+        .order_by("key__name", "key__key_id")
+    )
+    return [
+        KeyTally(
+            name=row.pop("key__name"), prefix=keyformat.shown_prefix(row.pop("key__key_id")), **row
+        )
+        for row in rows
+    ]
+
+
 def usage_context(grant: Grant) -> dict:
-    days = usage_by_day(grant, timezone.localdate())
+    today = timezone.localdate()
+    days = usage_by_day(grant, today)
+    by_key = usage_by_key(grant, today)
     return {
+        "by_key": by_key,
+        "refused": {
+            "rate_limited": sum(k.rate_limited for k in by_key),
+            "quota_exceeded": sum(k.quota_exceeded for k in by_key),
+        },
         "days": days,
         "used_days": [d for d in days if d.requests or d.tokens or d.scope_denied],
         "charts": [

@@ -85,10 +85,16 @@ def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
         if r is not None and not keystore.confirmed(r, parsed.key_id, version):
             return STALE
         if refusal == SCOPE_DENIED and r is not None:
-            limits.note_scope_denied(r, grant_id=record["grant_id"], model=model, endpoint=endpoint)
+            limits.note_scope_denied(
+                r,
+                grant_id=record["grant_id"],
+                key_id=parsed.key_id,
+                model=model,
+                endpoint=endpoint,
+            )
         elif refusal == SCOPE_DENIED:
             limits.local.note_scope_denied(
-                grant_id=record["grant_id"], model=model, endpoint=endpoint
+                grant_id=record["grant_id"], key_id=parsed.key_id, model=model, endpoint=endpoint
             )
         return Answer(refusal, **known)
     if r is not None:

@@ -7,6 +7,7 @@ holds its digest). Reloading that answer re-sends the POST, so each mint form ca
 one-time token: sent twice, it mints once. Every other page shows the prefix only.
 """
 
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -86,6 +87,25 @@ def _key_rows(grant: Grant, state: grants.GrantState) -> list[KeyRow]:
     ]
 
 
+# --- the quickstart -----------------------------------------------------------------------
+
+HELLO = "Hello"
+EXAMPLE_BODIES = {  # what each endpoint takes besides the model
+    "/v1/chat/completions": {"messages": [{"role": "user", "content": HELLO}]},
+    "/v1/completions": {"prompt": HELLO},
+}
+
+
+def quickstart(grant: Grant) -> dict:
+    """The example call for this grant: its first endpoint and model, at GATEWAY_BASE_URL."""
+    endpoint = (grant.endpoints or ["/v1/chat/completions"])[0]
+    model = (grant.model_names or ["chat-small"])[0]
+    return {
+        "url": settings.GATEWAY_BASE_URL.rstrip("/") + endpoint,
+        "body": json.dumps({"model": model, **EXAMPLE_BODIES.get(endpoint, {"input": HELLO})}),
+    }
+
+
 # --- pages ---------------------------------------------------------------------------------
 
 
@@ -122,6 +142,7 @@ def _grant_page(request, grant: Grant, *, errors=None, status=200):
             "grant_usable": state.live,
             "errors": errors or {},
             "name": request.POST.get("name", ""),
+            "quickstart": quickstart(grant),
         },
         status=status,
     )
@@ -139,6 +160,7 @@ def _reveal(request, key: ProductionKey, text: str, *, replaced: ProductionKey |
             "replaced": replaced,
             "replaced_prefix": keyformat.shown_prefix(replaced.key_id) if replaced else "",
             "replaced_status": key_status(replaced, timezone.now()) if replaced else "",
+            "quickstart": quickstart(key.grant),
         },
     )
     add_never_cache_headers(response)  # no-store: neither the browser nor a proxy keeps it

@@ -191,6 +191,7 @@ CELERY_BEAT_SCHEDULE = {
     "release-idle-claims": {"task": "reviews.release_idle_claims", "schedule": 300.0},
     "sla-notifications": {"task": "reviews.notify_sla", "schedule": 600.0},
     "sweep-decision-mail": {"task": "reviews.sweep_decision_mail", "schedule": 300.0},
+    "sweep-comment-mail": {"task": "reviews.sweep_comment_mail", "schedule": 300.0},
     "flush-usage": {"task": "approvals.flush_usage", "schedule": 60.0},
     "expire-rotated-keys": {"task": "approvals.expire_rotated_keys", "schedule": 300.0},
     "campaigns-due": {"task": "reviews.campaigns_due", "schedule": 300.0},
@@ -242,6 +243,8 @@ GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=5
 # Without Redis each process admits this share of a limit (1/N): set it to the number of
 # gateway-facing processes so that together they stay within the limit.
 GATEWAY_PROCESSES = env.int("GATEWAY_PROCESSES", default=4)
+# Where developers send their calls (the provider's gateway): shown in the key page's quickstart.
+GATEWAY_BASE_URL = env.str("GATEWAY_BASE_URL", default="http://127.0.0.1:8080")
 GRANT_LIFETIME_DAYS = env.int("GRANT_LIFETIME_DAYS", default=365)
 GRANT_TOKEN_BURST = env.int("GRANT_TOKEN_BURST", default=10)  # tokens/min over the monthly average
 # Reviews: a claim idle this long is released; reviewers hear of items this close to their SLA.
