@@ -77,7 +77,7 @@ def test_the_diff_marks_inserted_and_deleted_words_lists_and_numbers_above_the_f
     assert '<ins><span class="visually-hidden">inserted: </span>proposed</ins>' in html
     assert "audits them weekly.</ins>" in html
     assert "added: audits" not in html  # the old word-per-line list
-    assert '60</del> → <ins><span class="visually-hidden">now </span>30</ins>' in html
+    assert "Was <del>60</del> → now <ins>30</ins>" in html
     assert "<ins>Added: Weekly audit by a team lead</ins>" in html
     assert (
         "Unchanged: Title, Declared domains, Audience, Models, Endpoints, Expected tokens per month."
