@@ -155,12 +155,14 @@ def _outcome(reviewer, application: Application, made: Decision, approvals: list
             _learn(reviewer, made.revision, "approved", route=route)
 
 
-def escalation_next(application: Application) -> routing.Route | None:
+def escalation_next(application: Application, revision=None) -> routing.Route | None:
     """Where clearing an escalated application sends it: its screening without the
     prohibited matches, routed afresh (what lifecycle.application_clear_escalation does).
-    None when the application is not an escalation."""
-    revision = application.latest_revision
-    if application.route_name != POLICY_ESCALATION or not (revision and revision.screening):
+    None when the application is not an escalation. `revision`: the latest, if at hand."""
+    if application.route_name != POLICY_ESCALATION:
+        return None
+    revision = revision or application.latest_revision
+    if not (revision and revision.screening):
         return None
     result = Screening.from_dict(revision.screening).without_prohibited()
     return routing.route_for(result, submitted_at=timezone.now())

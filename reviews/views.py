@@ -325,11 +325,13 @@ def _page_context(request, application, revision) -> dict:
     screening = (revision.screening if revision else None) or {}
     matches = screening.get("matches", [])
     texts = texts_of(revision.content) if revision else {}
-    names = dict(
-        Domain.objects.filter(policy_id=revision.policy_id).values_list("slug", "name")
+    # The domains as the policy version that screened the revision defines them.
+    domains = (
+        list(Domain.objects.filter(policy_id=revision.policy_id))
         if revision and revision.policy_id
         else []
     )
+    names = {d.slug: d.name for d in domains}
     previous = (
         application.revisions.filter(number=revision.number - 1).first() if revision else None
     )
@@ -337,13 +339,13 @@ def _page_context(request, application, revision) -> dict:
     if previous:
         changes = revisions.diff(previous.content, revision.content, CONTENT_LABELS)
         same = revisions.unchanged(previous.content, revision.content, CONTENT_LABELS)
-    escalation = decisions.escalation_next(application)
+    escalation = decisions.escalation_next(application, revision)
     return {
         "content": lifecycle.content_shown(revision.content) if revision else {},
         "screening": screening,
         "evidence": evidence.by_field(texts, matches, names),
         "evidence_groups": evidence.grouped(texts, matches, names),
-        "matched_domains": _matched_domains(application, revision),
+        "matched_domains": [d for d in domains if d.slug in application.flagged_domains],
         "previous": previous,
         "changes": [_change_shown(c) for c in changes],
         "unchanged": [CONTENT_LABELS.get(f, f) for f in same],
