@@ -345,6 +345,14 @@ def _page_context(request, application, revision) -> dict:
         "screening": screening,
         "evidence": evidence.by_field(texts, matches, names),
         "evidence_groups": evidence.grouped(texts, matches, names),
+        "set_aside": [
+            {
+                **m,
+                "name": names.get(m["domain"], m["domain"]),
+                "where": evidence.field_label(m["field"]),
+            }
+            for m in screening.get("set_aside", [])
+        ],
         "matched_domains": [d for d in domains if d.slug in application.flagged_domains],
         "previous": previous,
         "changes": [_change_shown(c) for c in changes],
