@@ -275,3 +275,23 @@ def test_the_api_also_requires_a_rationale_to_clear_an_escalation(admin, in_revi
     )
     assert response.status_code == 400, response.content
     assert "rationale" in response.json()
+
+
+def test_rule_hits_set_aside_name_the_domain_and_the_field_in_words(client, reviewer2, in_review):
+    application = in_review()
+    revision = application.latest_revision
+    aside = {
+        "domain": "medical-health",
+        "kind": "extra_scrutiny",
+        "field": "mitigations.0",
+        "start": 0,
+        "end": 1,
+        "text": "A",
+        "rule": "topic word",
+    }
+    Revision.objects.filter(pk=revision.pk).update(
+        screening={**revision.screening, "set_aside": [aside]}
+    )
+    html = html_of(client, reviewer2, page(application))
+    row = html[html.index("data-set-aside") :]
+    assert "<td>Medical and health</td><td>Mitigation 1</td>" in row
