@@ -359,6 +359,9 @@ def _page_context(request, application, revision) -> dict:
         "unchanged": [CONTENT_LABELS.get(f, f) for f in same],
         "escalation": escalation,
         "escalation_label": ROUTE_LABELS.get(escalation.name, "") if escalation else "",
+        # The clearing approval counts towards the new route's approvals (decisions._outcome)
+        # but never completes one: at least one more reviewer always decides.
+        "escalation_remaining": max(escalation.required_approvals - 1, 1) if escalation else 0,
         "escalation_specialties": [
             names.get(slug, slug) for slug in (escalation.specialist_domains if escalation else [])
         ],

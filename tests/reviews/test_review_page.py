@@ -227,12 +227,12 @@ def test_an_escalation_says_what_clearing_it_leads_to(client, admin, in_review):
     html = html_of(client, admin, page(escalated))
     assert 'data-escalation-next="standard"' in html
     assert "Clearing it sends it back to the queue as Standard" in html
-    assert "1 reviewer approval" in html
+    assert "1 more reviewer approval completes it" in html
     assert html.index("data-escalation-next") < html.index('id="decide-heading"')
 
 
 def test_clearing_a_suspected_prohibited_use_requires_a_rationale_and_audits_it(
-    client, admin, in_review
+    client, admin, reviewer2, in_review
 ):
     escalated = in_review(description=FAKE_REVIEWS)
     claims.claim(reviewer=admin, application=escalated)
@@ -259,6 +259,11 @@ def test_clearing_a_suspected_prohibited_use_requires_a_rationale_and_audits_it(
     assert escalated.route_name == "standard" and escalated.status == Application.Status.IN_REVIEW
     cleared = AuditEvent.objects.get(action="application.escalation_cleared")
     assert cleared.data["rationale"] == body["rationale"]
+    # As the page said: one more reviewer approval completes it.
+    claims.claim(reviewer=reviewer2, application=escalated)
+    decisions.decide(reviewer=reviewer2, application=escalated, decision="approve")
+    escalated.refresh_from_db()
+    assert escalated.status == Application.Status.APPROVED
 
 
 def test_the_api_also_requires_a_rationale_to_clear_an_escalation(admin, in_review):
