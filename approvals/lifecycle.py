@@ -257,9 +257,11 @@ def application_request_changes(*, actor, application: Application, rationale: s
 
 
 @transaction.atomic
-def application_clear_escalation(*, actor, application: Application) -> Application:
+def application_clear_escalation(
+    *, actor, application: Application, rationale: str = ""
+) -> Application:
     """An administrator found no prohibited use: the application goes on to ordinary review,
-    routed as if the prohibited clauses had not matched."""
+    routed as if the prohibited clauses had not matched. The audit keeps why."""
     application = _in_review(application, "clear the flag of")
     if application.route_name != routing.POLICY_ESCALATION:
         raise IllegalTransition("Only an escalated application has a flag to clear.")
@@ -267,5 +269,5 @@ def application_clear_escalation(*, actor, application: Application) -> Applicat
     result = screening.Screening.from_dict(revision.screening).without_prohibited()
     route = routing.route_for(result, submitted_at=timezone.now())
     _set_route(application, route)
-    _record(actor, application, "escalation_cleared", {"route": route.name})
+    _record(actor, application, "escalation_cleared", {"route": route.name, "rationale": rationale})
     return application

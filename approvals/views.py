@@ -276,6 +276,7 @@ def application_detail(request, pk):
     matches = screening.get("matches", [])
     texts = texts_of(revision.content) if revision else {}
     domains = {d.slug: d for d in policy.current_domains()}
+    names = {slug: d.name for slug, d in domains.items()}
     timeline = AuditEvent.objects.filter(
         target_type="application", target_id=str(application.pk)
     ).order_by("id")
@@ -316,7 +317,8 @@ def application_detail(request, pk):
             "content": lifecycle.content_shown(submitted),
             "pending": lifecycle.content_shown(live) if pending else None,
             "route": revision.route if revision else None,
-            "evidence": evidence.by_field(texts, matches),
+            "evidence": evidence.by_field(texts, matches, names),
+            "evidence_groups": evidence.grouped(texts, matches, names),
             "declared": [(m, domains.get(m["domain"])) for m in matches if m["field"] == "domains"],
             "timeline": _timeline(timeline, request.user, application),
             "next_step": _next_step(application, state),

@@ -6,12 +6,14 @@ All of it is checked here, under the application's row lock, whoever calls.
 """
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.errors import Conflict, InvalidInput, NotAllowed
-from approvals import grants, lifecycle
+from approvals import grants, lifecycle, routing
 from approvals.models import Application
 from approvals.policy import versions as policy
 from approvals.policy.classifier.examples import example_from_decision
+from approvals.policy.screening import Screening
 from approvals.routing import POLICY_ESCALATION
 from audit.services import record
 
@@ -69,6 +71,12 @@ def _decide(
             "Say why.",
             code="rationale_required",
             extra={"rationale": ["Required to reject or request changes."]},
+        )
+    if decision == K.APPROVE and application.route_name == POLICY_ESCALATION and not rationale:
+        raise InvalidInput(
+            "Say why this is not the prohibited use it looked like.",
+            code="rationale_required",
+            extra={"rationale": ["Required to clear a suspected prohibited use."]},
         )
     unknown = sorted(set(clauses) - set(policy.current_domains().values_list("slug", flat=True)))
     if unknown:
@@ -134,7 +142,9 @@ def _outcome(reviewer, application: Application, made: Decision, approvals: list
         )
     elif application.route_name == POLICY_ESCALATION:
         # An administrator's approval of an escalation clears the flag; review goes on.
-        lifecycle.application_clear_escalation(actor=reviewer, application=application)
+        lifecycle.application_clear_escalation(
+            actor=reviewer, application=application, rationale=made.rationale
+        )
         _learn(reviewer, made.revision, "cleared", route=route)
     else:
         approvals = approvals + [made]
@@ -143,6 +153,19 @@ def _outcome(reviewer, application: Application, made: Decision, approvals: list
             terms = grants.combined([_terms(d) for d in approvals])
             lifecycle.application_approve(actor=reviewer, application=application, terms=terms)
             _learn(reviewer, made.revision, "approved", route=route)
+
+
+def escalation_next(application: Application, revision=None) -> routing.Route | None:
+    """Where clearing an escalated application sends it: its screening without the
+    prohibited matches, routed afresh (what lifecycle.application_clear_escalation does).
+    None when the application is not an escalation. `revision`: the latest, if at hand."""
+    if application.route_name != POLICY_ESCALATION:
+        return None
+    revision = revision or application.latest_revision
+    if not (revision and revision.screening):
+        return None
+    result = Screening.from_dict(revision.screening).without_prohibited()
+    return routing.route_for(result, submitted_at=timezone.now())
 
 
 def _learn(reviewer, revision, outcome: str, *, clauses=(), route: str = "") -> None:

@@ -19,6 +19,30 @@ class Item:
     for_my_specialty: bool
     claimed_by: int | None
     overdue: bool
+    waited: timedelta  # since the revision under review was submitted
+    due_in: timedelta | None  # until the SLA's due time; negative once overdue
+
+    @property
+    def waited_label(self) -> str:
+        return duration(self.waited)
+
+    @property
+    def due_label(self) -> str:
+        if self.due_in is None:
+            return ""
+        if self.due_in < timedelta(0):
+            return f"overdue by {duration(-self.due_in)}"
+        return f"due in {duration(self.due_in)}"
+
+
+def duration(delta: timedelta) -> str:
+    """A person's reading of a span: "12 min", "3 h", "2 d" (rounded down)."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
 
 
 def items_for(reviewer, *, route=None, domain=None, older_than_hours=None, claimed=None):
@@ -28,7 +52,10 @@ def items_for(reviewer, *, route=None, domain=None, older_than_hours=None, claim
     candidates = (
         Application.objects.filter(status=Application.Status.IN_REVIEW)
         .select_related("claim", "organization")
-        .annotate(latest_revision_id=Max("revisions__id"))  # revisions only grow
+        .annotate(
+            latest_revision_id=Max("revisions__id"),  # revisions only grow
+            waiting_since=Max("revisions__submitted_at"),
+        )
         .order_by("sla_due_at", "pk")
     )
     if route:
@@ -61,6 +88,8 @@ def items_for(reviewer, *, route=None, domain=None, older_than_hours=None, claim
                 for_my_specialty=needs and eligibility.is_specialist_for(reviewer, application),
                 claimed_by=held.reviewer_id if held else None,
                 overdue=bool(application.sla_due_at and application.sla_due_at < now),
+                waited=now - (application.waiting_since or application.updated_at),
+                due_in=(application.sla_due_at - now) if application.sla_due_at else None,
             )
         )
     items.sort(key=lambda item: not item.for_my_specialty)  # stable: SLA order kept within

@@ -17,14 +17,14 @@ from accounts import services as accounts
 from accounts.errors import DomainError
 from accounts.models import Role
 from approvals import access, grants, lifecycle, revisions
-from approvals.models import Application, Domain
+from approvals.models import Application, Audience, Domain
 from approvals.policy import evidence
 from approvals.policy import versions as policy
 from approvals.policy.screening import texts_of
 from approvals.portal import reading
 from reviews.access import grant_reviews
 
-from . import claims, comments, decisions, eligibility, queue
+from . import claims, comments, decisions, eligibility, precedents, queue
 from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm, errors_of
 from .models import Claim, Decision, GrantReview
 
@@ -53,7 +53,6 @@ ERROR_LABELS = {
     "monthly_tokens": "Tokens per month",
     "body": "Comment",
 }
-PRECEDENTS_SHOWN = 20
 
 
 def _reviewer(request) -> None:
@@ -70,6 +69,7 @@ def _reviewable(request, pk) -> Application:
 def queue_page(request):
     _reviewer(request)
     domains = list(policy.current_domains())
+    names = {d.slug: d.name for d in domains}
     form = QueueFilterForm(request.GET or None, domains=domains)
     valid = form.is_valid() if form.is_bound else True
     filters = form.filters()
@@ -90,19 +90,25 @@ def queue_page(request):
         {
             "form": form,
             "reviewer": request.user,
+            "specialties": [names.get(slug, slug) for slug in request.user.specialties],
+            "opt_outs": [names.get(slug, slug) for slug in request.user.opt_outs],
             "grants_waiting": grants_waiting,
-            "rows": [
-                (
-                    item,
-                    ROUTE_LABELS.get(item.application.route_name, ""),
-                    unread[item.application.pk],
-                )
-                for item in shown
-            ],
+            "rows": [_row(item, names, unread[item.application.pk]) for item in shown],
             "counts": [(name, label, counts.get(name, 0)) for name, label in ROUTE_LABELS.items()],
         },
         status=200 if valid else 400,
     )
+
+
+def _row(item: queue.Item, names: dict, unread: int) -> dict:
+    a = item.application
+    return {
+        "item": item,
+        "unread": unread,
+        "route_label": ROUTE_LABELS.get(a.route_name, ""),
+        "domains": [names.get(slug, slug) for slug in a.flagged_domains],
+        "specialties": [names.get(slug, slug) for slug in a.specialist_domains],
+    }
 
 
 @login_required
@@ -254,7 +260,11 @@ def _decision_form(application: Application, revision, data=None) -> DecisionFor
     )
 
 
-def _shown(value) -> str:
+def _shown(field: str, value) -> str:
+    if field == "audience" and value:
+        return Audience(value).label
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "none"
     return "—" if value is None else str(value)
@@ -264,11 +274,13 @@ def _change_shown(change: revisions.FieldChange) -> dict:
     return {
         "field": change.field,
         "label": CONTENT_LABELS.get(change.field, change.field),
-        "before": _shown(change.before),
-        "after": _shown(change.after),
-        "words": [
-            ("removed" if line.startswith("- ") else "added", line[2:]) for line in change.text_diff
-        ],
+        "kind": change.kind,
+        "before": _shown(change.field, change.before),
+        "after": _shown(change.field, change.after),
+        "segments": change.segments,
+        "added": change.added,
+        "removed": change.removed,
+        "kept": change.kept,
     }
 
 
@@ -316,25 +328,51 @@ def _page_context(request, application, revision) -> dict:
     screening = (revision.screening if revision else None) or {}
     matches = screening.get("matches", [])
     texts = texts_of(revision.content) if revision else {}
+    # The domains as the policy version that screened the revision defines them.
+    domains = (
+        list(Domain.objects.filter(policy_id=revision.policy_id))
+        if revision and revision.policy_id
+        else []
+    )
+    names = {d.slug: d.name for d in domains}
     previous = (
         application.revisions.filter(number=revision.number - 1).first() if revision else None
     )
-    changes = revisions.diff(previous.content, revision.content) if previous else []
+    changes, same = [], []
+    if previous:
+        changes = revisions.diff(previous.content, revision.content, CONTENT_LABELS)
+        same = revisions.unchanged(previous.content, revision.content, CONTENT_LABELS)
+    escalation = decisions.escalation_next(application, revision)
     return {
         "content": lifecycle.content_shown(revision.content) if revision else {},
         "screening": screening,
-        "evidence": evidence.by_field(texts, matches),
-        "matched_domains": _matched_domains(application, revision),
+        "evidence": evidence.by_field(texts, matches, names),
+        "evidence_groups": evidence.grouped(texts, matches, names),
+        "set_aside": [
+            {
+                **m,
+                "name": names.get(m["domain"], m["domain"]),
+                "where": evidence.field_label(m["field"]),
+            }
+            for m in screening.get("set_aside", [])
+        ],
+        "matched_domains": [d for d in domains if d.slug in application.flagged_domains],
         "previous": previous,
         "changes": [_change_shown(c) for c in changes],
-        "precedents": (
-            access.applications_visible_to(request.user)
-            .filter(
-                organization_id=application.organization_id, created_at__lt=application.created_at
-            )
-            .select_related("grant")
-            .order_by("-created_at")[:PRECEDENTS_SHOWN]
-        ),
+        "unchanged": [CONTENT_LABELS.get(f, f) for f in same],
+        "escalation": escalation,
+        "escalation_label": ROUTE_LABELS.get(escalation.name, "") if escalation else "",
+        # The clearing approval counts towards the new route's approvals (decisions._outcome)
+        # but never completes one: at least one more reviewer always decides.
+        "escalation_remaining": max(escalation.required_approvals - 1, 1) if escalation else 0,
+        "escalation_specialties": [
+            names.get(slug, slug) for slug in (escalation.specialist_domains if escalation else [])
+        ],
+        "precedents": precedents.history(request.user, application),
+        "similar": [
+            (s, [names.get(slug, slug) for slug in s.shared])
+            for s in precedents.similar(request.user, application, revision)
+        ],
         "comments": [
             (c, comments.shown_author(c, request.user))
             for c in application.comments.select_related("author")

@@ -112,7 +112,7 @@ def test_extra_scrutiny_needs_a_specialist_and_the_developer_sees_reviewer_and_t
     sign_in(specialist)
     page.goto("/reviews/")
     first = page.locator("tr[data-application]").first
-    assert "Your specialty" in first.inner_text()
+    assert "— your specialty" in first.inner_text()
     first.get_by_role("link").click()
     page.get_by_role("button", name="Claim").click()
     approve(page, **{"Tokens per month": "1000000"})

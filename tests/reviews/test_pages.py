@@ -93,7 +93,7 @@ def test_queue_filters_by_route_and_counts_every_route(signed_in, reviewer, in_r
     assert html.index(f'data-application="{scrutiny.pk}"') < html.index(
         f'data-application="{standard.pk}"'
     )
-    assert "Your specialty" in html
+    assert "— your specialty" in html
 
     html = client.get("/reviews/", {"route": "standard"}).content.decode()
     assert f'data-application="{standard.pk}"' in html
@@ -113,7 +113,7 @@ def test_overdue_items_say_so_in_words(signed_in, reviewer, in_review):
         sla_due_at=application.sla_due_at.replace(year=2020)
     )
     html = signed_in(reviewer).get("/reviews/").content.decode()
-    assert 'class="overdue"' in html and ">Overdue<" in html
+    assert 'class="overdue"' in html and ">Overdue by " in html
 
 
 def test_an_invalid_filter_is_named_and_the_others_still_apply(signed_in, reviewer, in_review):
@@ -281,7 +281,8 @@ def test_the_review_page_shows_the_diff_against_the_previous_revision(
 
     html = signed_in(reviewer2).get(page(application)).content.decode()
     assert "Changes since revision 1" in html
-    assert "added: audits" in html and 'data-changed="expected_requests_per_minute"' in html
+    assert "audits them weekly.</ins>" in html
+    assert 'data-changed="expected_requests_per_minute"' in html
     assert "Request changes</strong> of revision 1" in html
 
 
@@ -301,7 +302,7 @@ def test_the_review_page_highlights_the_evidence(signed_in, reviewer2, in_review
         "questions a clinician may ask at the next visit."
     )
     html = signed_in(reviewer2).get(page(application)).content.decode()
-    assert '<mark title="medical-health"' in html
+    assert '<mark title="Medical and health" data-domains="medical-health"' in html
 
 
 # Settings -------------------------------------------------------------------------------

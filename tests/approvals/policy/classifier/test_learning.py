@@ -90,7 +90,7 @@ def test_a_cleared_escalation_labels_not_prohibited_and_request_changes_labels_n
     api, dev_a, reviewer, admin, submit_now, published_classifier
 ):
     scam = submitted(api, dev_a, submit_now, COMPANIONSHIP)
-    decide(admin, scam, "approve")  # an administrator finds no prohibited use
+    decide(admin, scam, "approve", rationale="A dating coach, no money asked.")  # no prohibited use
     example = LabelledExample.objects.get(revision__application=scam)
     assert (example.source, example.scope, example.domains) == ("cleared", "prohibited", [])
     notes = submitted(api, dev_a, submit_now, RELEASE_NOTES)
