@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from accounts.adapters import home_for
 from accounts.models import Role
 from config.exceptions import refusal_fragment
-from reviews.overview import overview
+from reviews.reports.overview import overview
 
 
 def home(request):

@@ -14,7 +14,8 @@ from approvals import access
 from approvals.policy import versions as policy
 from approvals.serializers import ApplicationSerializer
 
-from . import claims, comments, decisions, queue
+from . import claims, decisions, queue
+from .conversation import comments
 from .serializers import (
     CommentInputSerializer,
     CommentSerializer,

@@ -99,7 +99,7 @@ def _subject(prefix: str, application: Application) -> str:
     return f"{prefix}: application #{application.pk} \u201c{title}\u201d"
 
 
-subject = _subject  # for the other mail modules (reviews/comment_mail.py)
+subject = _subject  # for the other mail modules (reviews/conversation/mail.py)
 
 
 # The applicant, on every decision.

@@ -5,7 +5,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import claims, comment_mail, notifications
+from . import claims, notifications
+from .conversation import mail as comment_mail
 
 # A mail server that is down or refusing for a while is retried with backoff, five times at
 # most; anything else (a bug, a template error) fails at once instead of repeating.

@@ -24,7 +24,8 @@ from approvals.policy.screening import texts_of
 from approvals.portal import reading
 from reviews.access import grant_reviews
 
-from . import claims, comments, decisions, eligibility, precedents, queue
+from . import claims, decisions, eligibility, precedents, queue
+from .conversation import comments
 from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm, errors_of
 from .models import Claim, Decision, GrantReview
 

@@ -86,7 +86,7 @@ def test_reviewer_filters_the_queue_takes_the_next_item_and_approves_with_a_narr
 def test_extra_scrutiny_needs_a_specialist_and_the_developer_sees_reviewer_and_the_grant(
     page, developer, make_account, sign_in, assert_accessible
 ):
-    from reviews import comments
+    from reviews.conversation import comments
 
     application = submitted(developer, title="Symptom questions", domains=["medical-health"])
     standard = make_account("rex@provider.example", role="reviewer")

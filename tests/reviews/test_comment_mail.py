@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from approvals.models import ReadMark
 from audit.models import AuditEvent
-from reviews import claims, comment_mail, comments
+from reviews import claims
+from reviews.conversation import comments
+from reviews.conversation import mail as comment_mail
 from reviews.models import Comment
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from approvals.keys import limits
 from approvals.keys import services as keys
-from reviews import comments
+from reviews.conversation import comments
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from approvals.models import Application
 from approvals.policy.classifier.versions import current_classifier
 from approvals.policy.versions import current_policy
 from audit.verification import Status, verification_status
-
-from .models import Campaign, GrantReview
+from reviews.models import Campaign, GrantReview
 
 ROUTE_LABELS = {
     routing.STANDARD: "Standard",

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from approvals.models import Application
 from audit.services import record
-
-from . import notifications
-from .models import Claim, Comment
+from reviews import notifications
+from reviews.models import Claim, Comment
 
 
 def is_applicant(comment: Comment) -> bool:

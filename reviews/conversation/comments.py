@@ -3,9 +3,9 @@ from django.db import transaction
 from accounts.errors import InvalidInput
 from approvals.models import Application
 from audit.services import record
+from reviews.models import Comment
 
-from . import comment_mail
-from .models import Comment
+from . import mail as comment_mail
 
 BODY_MAX = 5000
 
