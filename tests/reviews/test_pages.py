@@ -301,7 +301,7 @@ def test_the_review_page_highlights_the_evidence(signed_in, reviewer2, in_review
         "questions a clinician may ask at the next visit."
     )
     html = signed_in(reviewer2).get(page(application)).content.decode()
-    assert '<mark title="medical-health"' in html
+    assert '<mark title="Medical and health"' in html
 
 
 # Settings -------------------------------------------------------------------------------
