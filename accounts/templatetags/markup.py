@@ -1,0 +1,40 @@
+"""Markdown (the usage guidelines, accounts/guidelines/*.md) as sanitized HTML:
+`{% load markup %}{{ guidelines.text|markdown }}`.
+
+markdown-it-py renders CommonMark (raw HTML in the source is not passed through), and nh3
+keeps only the tags a formatted text needs. The text's headings move one level down, so
+that the page's own <h1> stays the only one."""
+
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
+
+register = template.Library()
+
+_parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "strong", "em", "code", "pre",
+    "blockquote", "a", "hr", "br",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+
+
+def markdown_html(text: str) -> str:
+    tokens = _parser.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+    html = _parser.renderer.render(tokens, _parser.options, {})
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"https", "http", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+@register.filter(is_safe=True)
+def markdown(text) -> str:
+    return mark_safe(markdown_html(str(text or "")))  # noqa: S308 (sanitized by nh3)
