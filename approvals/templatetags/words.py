@@ -36,6 +36,9 @@ FIELD_LABELS = {
     "expected_requests_per_minute": "Requests per minute",
     "expected_monthly_tokens": "Tokens per month",
     "mitigations": "Mitigations",
+    "requests_per_minute": "Requests per minute",
+    "tokens_per_minute": "Tokens per minute",
+    "monthly_tokens": "Tokens per month",
     "non_field_errors": "The application",
 }
 
