@@ -16,6 +16,7 @@ from audit.query.targets import LINKED_TYPES, target_url
 
 from . import verification
 from .models import AuditEvent
+from .templatetags.auditlog import humanized
 
 PAGE_SIZE = 50
 CURSORS = ("before", "after")
@@ -78,7 +79,7 @@ def _action_pick_list(form, chosen: str) -> None:
     if chosen and chosen not in present:
         present = sorted([*present, chosen])
     form.fields["action"].widget = forms.Select(
-        choices=[("", "Any action"), *((a, a) for a in present)]
+        choices=[("", "Any action"), *((a, humanized(a)) for a in present)]
     )
     form.fields["action"].help_text = ""
 

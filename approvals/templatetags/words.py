@@ -7,6 +7,8 @@
 {{ 10000000|number }}                 "10,000,000"
 """
 
+import re
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.signals import request_finished, request_started
@@ -59,6 +61,22 @@ def label(code) -> str:
     if code in (None, ""):
         return ""
     return LABELS.get(code) or humanized(code)
+
+
+SNAKE_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+@register.filter
+def code_word(value):
+    """A value that may be a code, in words; anything else as it is (free text, numbers):
+    "extra_scrutiny" -> "Extra scrutiny", "medical-health" -> "Medical and health"."""
+    if not isinstance(value, str):
+        return value
+    if value in LABELS:
+        return LABELS[value]
+    if value in domain_names_in_force():
+        return domain_names_in_force()[value]
+    return humanized(value) if SNAKE_CODE.fullmatch(value) else value
 
 
 @register.filter

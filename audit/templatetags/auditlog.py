@@ -15,11 +15,16 @@ def data_kind(value) -> str:
     return "scalar"
 
 
+def humanized(code) -> str:
+    """A code in words: "limits_before" -> "Limits before", "decision.request_changes" ->
+    "Decision request changes"."""
+    text = " ".join(str(code).replace("_", " ").replace(".", " ").split())
+    return text[:1].upper() + text[1:]
+
+
 @register.filter
 def data_key(key) -> str:
-    """A data key in words: "limits_before" -> "Limits before"."""
-    text = str(key).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    return humanized(key)
 
 
 @register.filter
