@@ -1,5 +1,6 @@
 """Every page of the demo world speaks in words: no internal code (`extra_scrutiny`,
-`changes_requested`) and no domain slug (`medical-health`) in the text a person reads."""
+`changes_requested`), no domain slug (`medical-health`) and no ungrouped number (10000000
+for 10,000,000) in the text a person reads."""
 
 import html
 import re
@@ -15,6 +16,7 @@ from reviews.models import Campaign, GrantReview
 
 pytestmark = pytest.mark.django_db
 CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+UNGROUPED = re.compile(r"(?<![\w,.#:/-])\d{5,}(?![\w,.])")  # 10000000, not 10,000,000
 
 
 def _text_of(body: str) -> str:
@@ -27,7 +29,7 @@ def _text_of(body: str) -> str:
 def _codes_in(text: str, slugs: set[str]) -> set[str]:
     found = set(CODE.findall(text))
     found |= {s for s in slugs if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w.-])", text)}
-    return found
+    return found | set(UNGROUPED.findall(text))
 
 
 @pytest.fixture
