@@ -81,3 +81,12 @@ def test_numbers_are_grouped_and_a_derived_figure_says_so(client, dev_a, make_ac
     _login(client, dev_a)
     text = client.get(reverse("grants:detail", args=[application.grant.pk])).content.decode()
     assert "10,000,000" in text
+
+
+def test_the_access_review_forms_name_fields_by_their_labels(client, admin):
+    client.force_login(admin)
+    response = client.post(reverse("reviews:campaign_start"), {"name": "Q1", "due_at": "soon"})
+    assert response.status_code == 400
+    text = _visible_text(response.content.decode())
+    assert "Due at:" in text
+    assert "Dueat" not in text and "Due_at" not in text
