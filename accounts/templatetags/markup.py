@@ -3,7 +3,8 @@
 
 markdown-it-py renders CommonMark (raw HTML in the source is not passed through), and nh3
 keeps only the tags a formatted text needs. The text's headings move one level down, so
-that the page's own <h1> stays the only one."""
+that the page's own <h1> stays the only one; a leading "# Usage guidelines, ..." title,
+which that <h1> repeats, is left out."""
 
 import nh3
 from django import template
@@ -22,6 +23,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 def markdown_html(text: str) -> str:
     tokens = _parser.parse(text or "")
+    if (
+        len(tokens) >= 3
+        and tokens[0].type == "heading_open"
+        and tokens[0].tag == "h1"
+        and tokens[1].content.lower().startswith("usage guidelines")
+    ):
+        tokens = tokens[3:]  # the document's own title: the page's <h1> says it already
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"

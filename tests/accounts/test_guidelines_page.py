@@ -16,6 +16,7 @@ def test_the_shipped_guidelines_render_with_headings_and_lists(client, dev_a):
     assert "<h3>3. General conditions</h3>" in html
     assert "<br>- " not in html and "<p>- " not in html
     assert html.count("<h1") == 1
+    assert html.count("Usage guidelines, version 1</h") == 1  # the page's title, not twice
 
 
 def test_a_published_text_renders_formatted_and_without_its_markup_tricks(client, dev_a, admin):
