@@ -58,12 +58,19 @@ def test_field_errors_are_named_by_their_labels(client, dev_a):
     _login(client, dev_a)
     response = client.post(
         reverse("applications:new"),
-        {**APPLICATION, "expected_requests_per_minute": "-3", "models": APPLICATION["models"]},
+        {
+            **APPLICATION,
+            "expected_requests_per_minute": "-3",
+            "models": APPLICATION["models"],
+            "audience": "",
+        },
     )
     assert response.status_code == 400
     text = _visible_text(response.content.decode())
     assert "Requests per minute:" in text
     assert "Expected_requests_per_minute" not in text
+    assert "Who uses it: Choose who uses it: internal (Internal staff)" in text
+    assert '"" is not a valid choice' not in text
 
 
 def test_numbers_are_grouped_and_a_derived_figure_says_so(client, dev_a, make_account):
