@@ -69,7 +69,7 @@ def test_field_errors_are_named_by_their_labels(client, dev_a):
     text = _visible_text(response.content.decode())
     assert "Requests per minute:" in text
     assert "Expected_requests_per_minute" not in text
-    assert "Who uses it: Choose who uses it: internal (Internal staff)" in text
+    assert "Who uses it: Choose one: internal (Internal staff)" in text
     assert '"" is not a valid choice' not in text
 
 
