@@ -2,9 +2,9 @@
 `{% load markup %}{{ guidelines.text|markdown }}`.
 
 markdown-it-py renders CommonMark (raw HTML in the source is not passed through), and nh3
-keeps only the tags a formatted text needs. The text's headings move one level down, so
-that the page's own <h1> stays the only one; a leading "# Usage guidelines, ..." title,
-which that <h1> repeats, is left out."""
+keeps only the tags a formatted text needs. The text's headings move so that its highest
+is an <h2> (the page's own <h1> stays the only one, and no level is skipped); a leading
+"# Usage guidelines, ..." title, which that <h1> repeats, is left out."""
 
 import nh3
 from django import template
@@ -30,9 +30,10 @@ def markdown_html(text: str) -> str:
         and tokens[1].content.lower().startswith("usage guidelines")
     ):
         tokens = tokens[3:]  # the document's own title: the page's <h1> says it already
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+    headings = [t for t in tokens if t.type in ("heading_open", "heading_close")]
+    shift = 2 - min((int(t.tag[1]) for t in headings), default=2)
+    for token in headings:
+        token.tag = f"h{max(2, min(6, int(token.tag[1]) + shift))}"
     html = _parser.renderer.render(tokens, _parser.options, {})
     return nh3.clean(
         html,

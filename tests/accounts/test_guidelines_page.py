@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_the_shipped_guidelines_render_with_headings_and_lists(client, dev_a):
     client.force_login(dev_a)
     html = client.get(reverse("portal:guidelines")).content.decode()
-    assert "<h3>1. Prohibited uses</h3>" in html
+    assert "<h2>1. Prohibited uses</h2>" in html
     assert "<li>sexualising, grooming or exploiting minors;</li>" in html
-    assert "<h3>3. General conditions</h3>" in html
+    assert "<h2>3. General conditions</h2>" in html
     assert "<br>- " not in html and "<p>- " not in html
     assert html.count("<h1") == 1
     assert html.count("Usage guidelines, version 1</h") == 1  # the page's title, not twice

@@ -75,8 +75,8 @@ def test_the_guidelines_render_as_headings_and_lists(page, sign_in, assert_acces
     sign_in(developer)
     page.goto("/portal/guidelines/")
     region = page.get_by_role("region", name="Guidelines text")
-    assert region.get_by_role("heading", name="1. Prohibited uses", level=3).is_visible()
-    assert region.get_by_role("heading", name="3. General conditions", level=3).is_visible()
+    assert region.get_by_role("heading", name="1. Prohibited uses", level=2).is_visible()
+    assert region.get_by_role("heading", name="3. General conditions", level=2).is_visible()
     assert region.get_by_role("listitem").count() >= 20
     assert "- sexualising" not in region.inner_text()
     assert_accessible()
