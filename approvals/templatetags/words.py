@@ -9,6 +9,7 @@
 
 import re
 
+from celery.signals import task_prerun
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.signals import request_finished, request_started
@@ -84,8 +85,8 @@ def field_label(field) -> str:
     return FIELD_LABELS.get(field) or humanized(field)
 
 
-# Slug -> name from the published policy in force, looked up once per request (or per
-# task), and again once a policy is published.
+# Slug -> name from the published policy in force, looked up once per request or Celery
+# task (a worker publishes no policy itself), and again once a policy is saved here.
 _names: dict[str, str] | None = None
 
 
@@ -97,6 +98,7 @@ def _forget(**kwargs):
 request_started.connect(_forget, dispatch_uid="words-forget-start")
 request_finished.connect(_forget, dispatch_uid="words-forget-finish")
 post_save.connect(_forget, sender=PolicyVersion, dispatch_uid="words-forget-policy")
+task_prerun.connect(_forget, dispatch_uid="words-forget-task")  # mails rendered by a worker
 
 
 def domain_names_in_force() -> dict[str, str]:
