@@ -32,7 +32,14 @@ class ApplicationInputSerializer(serializers.Serializer):
     domains = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, max_length=catalogue.LIST_MAX
     )
-    audience = serializers.ChoiceField(choices=Audience.choices)
+    audience = serializers.ChoiceField(
+        choices=Audience.choices,
+        error_messages={
+            "invalid_choice": "Choose one: "
+            + ", ".join(f"{value} ({label})" for value, label in Audience.choices)
+            + "."
+        },
+    )
     models = serializers.ListField(
         child=serializers.CharField(max_length=100),
         allow_empty=False,

@@ -1,18 +1,22 @@
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.query.actions import actions_present
 from audit.query.exports import FORMATS, audit_export, streaming_response
 from audit.query.filters import AuditEventFilter
 from audit.query.keyset import BadCursor, TooSlow, keyset_page, parse_cursor, time_limited
+from audit.query.targets import LINKED_TYPES, target_url
 
 from . import verification
 from .models import AuditEvent
+from .templatetags.auditlog import humanized
 
 PAGE_SIZE = 50
 CURSORS = ("before", "after")
@@ -42,6 +46,7 @@ def _filters_query(request) -> str:
 def log(request):
     """Administrators (staff) read the log here, newest first; filters as in the API."""
     events = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
+    _action_pick_list(events.form, request.GET.get("action", ""))
     try:
         before, after = (parse_cursor(request.GET.get(name)) for name in CURSORS)
     except BadCursor as exc:
@@ -62,9 +67,51 @@ def log(request):
             "too_slow": too_slow,
             "filters_query": _filters_query(request),
             "verification": verification.verification_status(),
+            "linked_types": LINKED_TYPES,
         },
         status=200 if page or too_slow else 400,
     )
+
+
+def _action_pick_list(form, chosen: str) -> None:
+    """The page offers the actions present in the log (the API still takes any string)."""
+    present = actions_present()
+    if chosen and chosen not in present:
+        present = sorted([*present, chosen])
+    form.fields["action"].widget = forms.Select(
+        choices=[("", "Any action"), *((a, humanized(a)) for a in present)]
+    )
+    form.fields["action"].help_text = ""
+
+
+@require_GET
+@staff_required
+def event(request, pk):
+    """One event: who did what to which target, its data as key/value pairs, its links."""
+    found = get_object_or_404(AuditEvent.objects.select_related("actor"), pk=pk)
+    neighbours = set(
+        AuditEvent.objects.filter(pk__in=[pk - 1, pk + 1]).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "audit/event.html",
+        {
+            "event": found,
+            "target_url": target_url(found.target_type, found.target_id),
+            "older": pk - 1 if pk - 1 in neighbours else None,
+            "newer": pk + 1 if pk + 1 in neighbours else None,
+        },
+    )
+
+
+@require_GET
+@staff_required
+def target(request, target_type, target_id):
+    """The page of an event's target (the log links here, to look it up only when asked)."""
+    url = target_url(target_type, target_id)
+    if url is None:
+        raise Http404("That target has no page (or no longer exists).")
+    return redirect(url)
 
 
 @require_POST

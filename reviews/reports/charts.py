@@ -203,16 +203,22 @@ def _busiest(table: Table, key: str) -> str:
     index = [k for k, _ in table.columns].index(key)
     best = max(table.rows, key=lambda r: r.cells[index].value or 0, default=None)
     if best is None or not best.cells[index].value:
+        if any(r.cells[index].value is None for r in table.rows):
+            return "no month's figure large enough to publish"
         return "none in any month"
-    return f"the most in {best.label} ({best.cells[index].text})"
+    return f"the most in {best.label} ({best.cells[index].words})"
 
 
 def charts(report: Report) -> list[BarChart]:
     months, period = report.period.months, report.period
-    span = f"{period.first:%B %Y} to {period.last:%B %Y}"
+    span = (
+        f"in {period.first:%B %Y}"
+        if period.first == period.last
+        else f"from {period.first:%B %Y} to {period.last:%B %Y}"
+    )
     apps, grants = report.by_month, report.suspensions
-    received = apps.total.cells[0].text
-    campaign, monitoring = (c.text for c in grants.total.cells)
+    received = apps.total.cells[0].of("application", "applications")
+    campaign, monitoring = (c.words for c in grants.total.cells)
     return [
         stacked(
             name="applications",
@@ -222,8 +228,8 @@ def charts(report: Report) -> list[BarChart]:
             series=OUTCOMES,
             total_key="received",
             summary=(
-                f"Stacked bars, one a month from {span}: applications received, "
-                f"divided by outcome. {received} received in all, "
+                f"Stacked bars, one a month {span}: applications received, "
+                f"divided by outcome. In all, {received} received, "
                 f"{_busiest(apps, 'received')}. The table that follows gives every "
                 "figure."
             ),
@@ -235,7 +241,7 @@ def charts(report: Report) -> list[BarChart]:
             months=months,
             series=SUSPENSIONS,
             summary=(
-                f"Paired bars, one pair a month from {span}: grants suspended by an "
+                f"Paired bars, one pair a month {span}: grants suspended by an "
                 f"access review ({campaign} in all) and by monitoring ({monitoring} "
                 "in all). The table that follows gives every figure."
             ),

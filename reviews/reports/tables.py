@@ -19,6 +19,18 @@ class Cell:
     def text(self) -> str:
         return f"<{self.floor}" if self.value is None else f"{self.value:,}"
 
+    @property
+    def words(self) -> str:
+        """The count inside a sentence: "fewer than 5" where the table shows "<5"."""
+        return f"fewer than {self.floor}" if self.value is None else f"{self.value:,}"
+
+    def of(self, one: str, many: str) -> str:
+        """The count with its noun: "no applications", "1 application", "fewer than 5
+        applications", "12,345 applications"."""
+        if self.value == 0:
+            return f"no {many}"
+        return f"{self.words} {one if self.value == 1 else many}"
+
 
 @dataclass(frozen=True)
 class Span:

@@ -47,7 +47,7 @@ def test_developer_submits_and_sees_the_route_and_highlighted_evidence(
 
     page.get_by_text("Submitted for screening.").wait_for()
     assert page.locator("[data-status]").inner_text() == "In review"
-    assert page.locator("[data-route]").inner_text() == "extra_scrutiny"
+    assert page.locator("[data-route]").inner_text() == "Extra scrutiny"
     marks = page.locator(".evidence mark")
     assert marks.count() >= 1
     for text in marks.all_inner_texts():
@@ -58,7 +58,7 @@ def test_developer_submits_and_sees_the_route_and_highlighted_evidence(
 
     page.goto("/portal/applications/")
     row = page.get_by_role("row", name=re.compile("Symptom checker"))
-    assert "In review" in row.inner_text() and "extra_scrutiny" in row.inner_text()
+    assert "In review" in row.inner_text() and "Extra scrutiny" in row.inner_text()
     assert_accessible()
 
 

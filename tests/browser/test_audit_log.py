@@ -59,12 +59,12 @@ def test_admin_filters_the_log_pages_through_it_and_downloads_the_export(
     # Filter from the keyboard: Tab to the actor field, type, Enter submits the form.
     tab_to(page, "#id_actor", limit=40)
     page.keyboard.type("MALLORY@attacker.example")
-    page.get_by_label("Action").fill("account.login_failed")
-    page.get_by_label("Action").press("Enter")
+    page.get_by_label("Action").select_option("account.login_failed")
+    page.get_by_label("Actor").press("Enter")
     page.wait_for_url("**/audit/?*actor=*")
     rows = page.get_by_role("table").locator("tbody tr")
     assert rows.count() == 50
-    assert rows.first.get_by_role("cell").nth(3).inner_text() == "account.login_failed"
+    assert "Account login failed" in rows.first.get_by_role("cell").nth(3).inner_text()
     assert page.get_by_label("Actor").input_value() == "MALLORY@attacker.example"
     assert_accessible()
 

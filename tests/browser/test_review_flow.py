@@ -105,7 +105,7 @@ def test_extra_scrutiny_needs_a_specialist_and_the_developer_sees_reviewer_and_t
     page.get_by_text("You decided revision 1: approve.").wait_for()
     assert page.locator("[data-approvals]").inner_text() == "1 of 2"
     assert (
-        "one must come from a specialist in medical-health"
+        "one must come from a specialist in Medical and health"
         in page.locator("#review-panel").inner_text()
     )
 
@@ -127,7 +127,7 @@ def test_extra_scrutiny_needs_a_specialist_and_the_developer_sees_reviewer_and_t
     body = page.locator("main").inner_text()
     assert standard.email not in body and specialist.email not in body
     grant = page.locator("section.grant")
-    assert grant.locator("[data-limit=monthly_tokens]").inner_text() == "1000000"
+    assert grant.locator("[data-limit=monthly_tokens]").inner_text() == "1,000,000"
     assert "A qualified clinician reviews outputs" in grant.inner_text()
     assert page.locator("#comments li").first.locator("strong").inner_text() == "Reviewer"
     assert_accessible()

@@ -345,7 +345,7 @@ def test_reviewers_who_may_review_an_item_are_warned_once_as_its_sla_nears(
     assert mail.subject.startswith(f"Review due soon: application #{application.pk}")
     for text in parts(mail):
         assert f"{SITE}/reviews/applications/{application.pk}/" in text
-        assert f"{SITE}/reviews/" in text and "medical-health" in text
+        assert f"{SITE}/reviews/" in text and "Medical and health" in text
 
     assert notify(soon + timedelta(minutes=30)) == {"nearing": 0, "breached": 0}
     assert len(mailoutbox) == 3

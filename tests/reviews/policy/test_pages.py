@@ -32,7 +32,7 @@ def test_the_simulation_page_lists_changes_and_counts(
     assert f'data-application="{stricter.pk}" data-direction="stricter"' in html
     assert f'data-application="{looser.pk}" data-direction="looser"' in html
     assert '<dd data-count="changed">2</dd>' in html
-    assert "Active grant" in html and "Newly matched: finance-credit" in html
+    assert "Active grant" in html and "Newly matched: Finance and credit" in html
     assert 'action="/reviews/policy/2/publish/"' in html
 
 

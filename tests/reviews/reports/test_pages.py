@@ -193,7 +193,7 @@ def csv_figures(text: str) -> dict:
 @override_settings(TRANSPARENCY_MIN_CELL=0)
 def test_the_page_says_what_it_counts(client, admin, history, at_now):
     html = page_of(client, admin, **Q1).content.decode()
-    assert "12 applications for production access received; 4 approved" in html
+    assert "12 applications for production access were received: 4 approved" in html
     assert "Confirmed: a person rejected that version or asked for changes to it." in html
     assert "No count is suppressed" in html
     assert html.count('role="img"') == 2
