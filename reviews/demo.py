@@ -16,8 +16,9 @@ from approvals import lifecycle
 from approvals.keys import limits
 from approvals.keys import services as keys
 from approvals.models import Application, Grant
-from reviews import claims, comments, decisions
+from reviews import claims, decisions
 from reviews.access import campaigns
+from reviews.conversation import comments
 from reviews.models import Campaign
 
 PASSWORD = "demo-password-123"

@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts import services as accounts
 from approvals import lifecycle
 from approvals.keys import services as keys
-from reviews import claims, comments, decisions
+from reviews import claims, decisions
 from reviews.access import campaigns
+from reviews.conversation import comments
 
 PASSWORD = "correct-horse-battery-9"
 PERSONAS = (

@@ -25,7 +25,8 @@ def world(developer, make_account):
     from approvals.keys import limits
     from approvals.keys import services as keys
     from approvals.models import KeyUsage
-    from reviews import claims, comments, decisions
+    from reviews import claims, decisions
+    from reviews.conversation import comments
 
     reviewer = make_account("ravi@provider.example", role="reviewer")
     approved = submitted(developer)

@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_reviewer_pages(page, make_account, default_policy, sign_in, assert_accessible):
     from approvals import lifecycle
-    from reviews import claims, comments, decisions
+    from reviews import claims, decisions
+    from reviews.conversation import comments
 
     developer = make_account("dora@clinic.example", organization="Dora Clinic")
     other = make_account("rob@provider.example", role="reviewer")

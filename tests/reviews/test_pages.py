@@ -7,7 +7,8 @@ from accounts import services as accounts
 from approvals import lifecycle
 from approvals.models import Application, Grant
 from audit.models import AuditEvent
-from reviews import claims, comments, decisions
+from reviews import claims, decisions
+from reviews.conversation import comments
 from reviews.models import Claim, Comment, Decision
 
 pytestmark = pytest.mark.django_db
