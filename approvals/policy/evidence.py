@@ -131,14 +131,16 @@ def grouped(texts: dict[str, str], matches: list[dict], names: dict[str, str]) -
     for slug, spans in by_domain.items():
         rows = []
         for (field, start, end), found in sorted(spans.items(), key=lambda kv: _order(kv[0])):
-            text = texts.get(field, "")
+            # A declared domain's "text" is its slug: say its name instead.
+            text = "" if field == "domains" else texts.get(field, "")
             inside = 0 <= start < end <= len(text)
+            shown = f"{names.get(slug, slug)} (declared)" if field == "domains" else ""
             rows.append(
                 Span(
                     field=field_label(field),
                     start=start,
                     end=end,
-                    text=text[start:end] if inside else found[0].get("text", ""),
+                    text=text[start:end] if inside else shown or found[0].get("text", ""),
                     before=_cut(text[:start], left=True) if inside else "",
                     after=_cut(text[end:], left=False) if inside else "",
                     hits=tuple(
