@@ -99,3 +99,26 @@ def server_error(request):
     if not _api(request):
         return defaults.server_error(request)
     return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
+
+
+class DomainErrorPages:
+    """A service's refusal raised in a page (a DomainError no view caught) is a page in the
+    layout that says why, with the error's status (400, 403, 404, 409), never a 500."""
+
+    TEMPLATES = {403: "403.html"}  # the others: refused.html, with the message
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if _api(request) or not isinstance(exception, DomainError):
+            return None
+        from django.shortcuts import render
+
+        template = self.TEMPLATES.get(exception.status_code, "refused.html")
+        return render(
+            request, template, {"exception": exception.detail}, status=exception.status_code
+        )

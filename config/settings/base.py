@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # The gateway account may use the API only: every page answers it with a 403.
     "accounts.auth.pages.GatewayPagesRefused",
+    # A service's refusal in a page is a page that says why (config/exceptions.py).
+    "config.exceptions.DomainErrorPages",
     # Last, so that it sees the lockout flag set during authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -38,7 +38,7 @@ def test_admin_reads_the_quarter_as_chart_and_table_and_downloads_the_csv(
     chart = page.get_by_role(
         "img", name="Stacked bars, one a month from January 2025 to March 2025", exact=False
     )
-    assert "12 received in all" in chart.get_attribute("aria-label")
+    assert "In all, 12 applications received" in chart.get_attribute("aria-label")
     # January: 2 rejected drawn, 1 approved and 1 rejected by policy suppressed; total 4.
     january = chart.locator("rect.tr-bar[data-month='2025-01']")
     assert january.count() == 1

@@ -15,7 +15,7 @@ def developer(make_account):
 
 
 def test_a_failed_submit_focuses_the_error_summary_and_its_links_reach_the_fields(
-    page, sign_in, assert_accessible, developer
+    page, sign_in, assert_accessible, developer, default_policy
 ):
     sign_in(developer)
     page.goto("/portal/applications/new/")

@@ -115,3 +115,16 @@ def test_a_server_error_on_the_api_is_json_and_a_page_elsewhere():
     assert json.loads(api_answer.content) == {"detail": "Server error.", "code": "server_error"}
     page = handler(RequestFactory().get("/portal/"))
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_refusal_raised_in_a_page_is_a_page_that_says_why(client, dev_a, transactional_db):
+    # No policy published (a transactional test's flush removed it): the new-application
+    # page cannot screen, and says so instead of answering 500.
+    from approvals.models import PolicyVersion
+
+    PolicyVersion.objects.all().delete()
+    client.force_login(dev_a)
+    response = client.get("/portal/applications/new/")
+    assert response.status_code == 404
+    assert "No usage policy is published." in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
