@@ -226,3 +226,28 @@ def test_the_admin_overview_of_a_populated_world(page, sign_in, assert_accessibl
         .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
     assert page.evaluate("document.documentElement.scrollWidth <= 390"), wide
     page.screenshot(path=str(artifacts / "overview-390.png"), full_page=True)
+
+
+def test_removing_an_address_asks_first(page, make_account, sign_in):
+    from allauth.account.models import EmailAddress
+
+    user = make_account("dev@example.com", organization="Acme")
+    EmailAddress.objects.create(user=user, email="second@example.com", verified=True)
+    sign_in(user)
+    page.goto("/accounts/email/")
+    page.get_by_label("second@example.com").check()
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.get_by_role("button", name="Remove").click()
+    page.wait_for_timeout(300)
+    assert asked and "Remove the selected address?" in asked[0]
+    assert EmailAddress.objects.filter(email="second@example.com").exists()  # said no
+    page.once("dialog", lambda d: answer(d, True))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Remove").click()
+    assert not EmailAddress.objects.filter(email="second@example.com").exists()
