@@ -122,17 +122,23 @@ def send_decision_mail(decision_id: int) -> int:
     return sent
 
 
-def decision_mail_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Publishes again the decision mails not sent yet (their task was lost, or never left
-    because the broker was down); returns how many."""
+def unmailed(model, *, older_than: timedelta) -> list[int]:
+    """Ids of rows (a `mailed_at` and a `created_at`) whose mail has not gone out after
+    `older_than`, from the last 7 days, 500 at most: what a sweep publishes again."""
     now = timezone.now()
-    pending = list(
-        Decision.objects.filter(
+    return list(
+        model.objects.filter(
             mailed_at__isnull=True,
             created_at__lt=now - older_than,
             created_at__gt=now - timedelta(days=7),
         ).values_list("pk", flat=True)[:500]
     )
+
+
+def decision_mail_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Publishes again the decision mails not sent yet (their task was lost, or never left
+    because the broker was down); returns how many."""
+    pending = unmailed(Decision, older_than=older_than)
     for decision_id in pending:
         enqueue_decision_mail(decision_id)
     return len(pending)

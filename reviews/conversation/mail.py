@@ -87,14 +87,7 @@ def send_comment_mail(comment_id: int) -> int:
 
 def comment_mail_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Publishes again the comment mails not sent yet; returns how many."""
-    now = timezone.now()
-    pending = list(
-        Comment.objects.filter(
-            mailed_at__isnull=True,
-            created_at__lt=now - older_than,
-            created_at__gt=now - timedelta(days=7),
-        ).values_list("pk", flat=True)[:500]
-    )
+    pending = notifications.unmailed(Comment, older_than=older_than)
     for comment_id in pending:
         enqueue_comment_mail(comment_id)
     return len(pending)
