@@ -9,8 +9,11 @@ class Immutable(Exception):
     """Raised on an attempt to change what has been published or frozen."""
 
 
-class PolicyVersion(models.Model):
-    """A numbered set of domains. Drafts are edited; a published version never changes."""
+class PublishedVersion(models.Model):
+    """A numbered version that is drafted, then published; the policy's and the
+    classifier's. `label` names the kind in `str()`."""
+
+    label = "Version"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -26,14 +29,21 @@ class PolicyVersion(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["-number"]
 
     def __str__(self):
-        return f"Policy v{self.number} ({self.status})"
+        return f"{self.label} v{self.number} ({self.status})"
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class PolicyVersion(PublishedVersion):
+    """A numbered set of domains. Drafts are edited; a published version never changes."""
+
+    label = "Policy"
 
 
 class DomainKind(models.TextChoices):
@@ -280,42 +290,22 @@ class UsageScope(models.Model):
         return f"{self.grant_id} {self.model_name} {self.endpoint} @ {self.day}"
 
 
-class ClassifierVersion(models.Model):
+class ClassifierVersion(PublishedVersion):
     """A trained screening classifier (approvals/policy/classifier/): its artefact, what it
     was trained on and its cross-validated figures. The artefact never changes; a draft is
     simulated, then published, and the latest published version screens."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    label = "Classifier"
 
-    number = models.PositiveIntegerField(unique=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
     encoder = models.CharField(max_length=64)
     data_digest = models.CharField(max_length=64)
     artefact = models.BinaryField()
     artefact_digest = models.CharField(max_length=64)
     figures = models.JSONField(default=dict)  # cross-validated, thresholds, counts
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-number"]
-
-    def __str__(self):
-        return f"Classifier v{self.number} ({self.status})"
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
 
 class LabelledExample(models.Model):

@@ -84,7 +84,9 @@ def personas_create() -> dict:
     }
 
 
-def _submitted(dev, **changes):
+def submitted(dev, **changes):
+    """An application of the developer's organization (APPLICATION with `changes`),
+    submitted and screened."""
     application = lifecycle.application_create(
         actor=dev,
         organization=dev.memberships.get().organization,
@@ -101,7 +103,7 @@ def world_build(users: dict) -> World:
     an access review of the grant and a schedule; everything made by the services."""
     dev_a, reviewer, admin = users["dev_a"], users["specialist"], users["admin"]
     world = World(users=users)
-    world.approved = _submitted(dev_a, title="Invoice summaries")
+    world.approved = submitted(dev_a, title="Invoice summaries")
     claims.claim(reviewer=reviewer, application=world.approved)
     decisions.decide(
         reviewer=reviewer,
@@ -112,7 +114,7 @@ def world_build(users: dict) -> World:
     world.approved.refresh_from_db()
     world.grant = world.approved.grant
     world.key, world.key_text = keys.key_mint(actor=dev_a, grant=world.grant, name="ci")
-    world.in_review = _submitted(dev_a)
+    world.in_review = submitted(dev_a)
     world.draft = lifecycle.application_create(
         actor=dev_a, organization=dev_a.memberships.get().organization, content=APPLICATION
     )

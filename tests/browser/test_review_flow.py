@@ -19,16 +19,9 @@ MEDICAL = (
 
 def submitted(developer, **changes):
     """An application of the developer's organization, submitted and screened."""
-    from approvals import lifecycle
-    from tests.approvals.test_applications_api import BENIGN
+    from tests.world import submitted as made
 
-    application = lifecycle.application_create(
-        actor=developer,
-        organization=developer.memberships.get().organization,
-        content={**BENIGN, **changes},
-    )
-    lifecycle.application_submit(actor=developer, application=application)
-    application = lifecycle.application_screen(application_id=application.pk)
+    application = made(developer, **changes)
     assert application.status == "in_review"
     return application
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from approvals import lifecycle
 from reviews import claims, decisions
 from tests.world import APPLICATION
+from tests.world import submitted as _submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +19,6 @@ def _login(client, user):
 def _visible_text(html: str) -> str:
     """The page's text without its tags and attributes (data-route= may keep its code)."""
     return re.sub(r"<[^>]+>", " ", html)
-
-
-def _submitted(dev, **changes):
-    application = lifecycle.application_create(
-        actor=dev, organization=dev.memberships.get().organization, content=APPLICATION | changes
-    )
-    lifecycle.application_submit(actor=dev, application=application)
-    lifecycle.application_screen(application_id=application.pk)
-    application.refresh_from_db()
-    return application
 
 
 def test_queue_names_routes_and_domains_not_codes(client, dev_a, reviewer):

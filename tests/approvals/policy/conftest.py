@@ -9,7 +9,7 @@ import pytest
 from approvals import grants, lifecycle
 from approvals.models import Application, Domain
 from approvals.policy import versions as policy
-from tests.approvals.test_applications_api import BENIGN
+from tests import world
 
 LOYALTY = "Our support agents answer customers' questions about their loyalty points balance."
 STRICTER = {"title": "Loyalty desk", "description": LOYALTY + " An agent sends every reply."}
@@ -35,15 +35,7 @@ def submitted(dev_a):
     """`submitted(**changes)`: an application of Org A, submitted and screened (v1)."""
 
     def make(**changes) -> Application:
-        application = lifecycle.application_create(
-            actor=dev_a,
-            organization=dev_a.memberships.get().organization,
-            content={**BENIGN, **changes},
-        )
-        lifecycle.application_submit(actor=dev_a, application=application)
-        lifecycle.application_screen(application_id=application.pk)
-        application.refresh_from_db()
-        return application
+        return world.submitted(dev_a, **changes)
 
     return make
 
