@@ -1,0 +1,249 @@
+"""Keyset (cursor) pagination for the lists that grow without bound: the review queue,
+applications, grants, keys, access-review items, comments, usage.
+
+A page is "the next n rows after the last one seen" in a total order (its last column
+unique, the primary key): on PostgreSQL a row-value comparison, `(a, b, id) > (x, y, z)`, one
+index range scan whatever the depth, where OFFSET would read and discard every row before the
+page. A cursor is opaque to clients (URL-safe base64 of the row's ordering values and the
+direction); a cursor that does not decode, or names values of the wrong type, is BadPage
+(a 400), never a 500. Counts are capped (`capped_count`): the page says "1,000+", not a
+figure that costs a scan of the backlog.
+
+`django-cursor-pagination` was considered: it expands the comparison into ORs with IS NULL
+branches, which PostgreSQL cannot serve as one index range scan, and it compares every value
+as text; so this module, on Django 5.2's tuple lookups.
+"""
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import FieldError, ValidationError
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+COUNT_CAP = 1000
+FORWARD, BACKWARD = "n", "p"
+
+
+class BadPage(ValueError):
+    """A cursor this list did not give out, or a page size out of range: a 400 on `field`."""
+
+    def __init__(self, message: str, field: str = "cursor"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: str | None  # the rows after this page; None on the last page
+    previous_cursor: str | None  # the rows before it; None on the first page
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def encode(direction: str, values: Sequence) -> str:
+    raw = json.dumps([direction, [_plain(v) for v in values]], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str, queryset: QuerySet, order: Sequence[str]) -> tuple[str, list]:
+    """(direction, values typed as the ordering columns), or BadPage."""
+    if not cursor or len(cursor) > 1000:
+        raise BadPage("This cursor is not one this list gave out.")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        direction, values = json.loads(raw)
+    except (ValueError, TypeError) as exc:
+        raise BadPage("This cursor is not one this list gave out.") from exc
+    if direction not in (FORWARD, BACKWARD) or not isinstance(values, list):
+        raise BadPage("This cursor is not one this list gave out.")
+    if len(values) != len(order):
+        raise BadPage("This cursor belongs to another ordering of this list.")
+    typed = []
+    for name, value in zip(order, values, strict=True):
+        field = _output_field(queryset, name.lstrip("-"))
+        if value is None or isinstance(value, dict | list):
+            raise BadPage("This cursor is not one this list gave out.")
+        try:
+            typed.append(field.to_python(value))
+        except (ValidationError, TypeError, ValueError) as exc:
+            raise BadPage("This cursor is not one this list gave out.") from exc
+    return direction, typed
+
+
+def _output_field(queryset: QuerySet, name: str):
+    try:
+        return queryset.query.resolve_ref(name).output_field
+    except FieldError as exc:  # a programming error, not a client's
+        raise ValueError(f"cannot order a keyset page by {name!r}") from exc
+
+
+def _beyond(order: Sequence[str], values: list, *, backward: bool) -> Q:
+    """Rows strictly after `values` in `order` (strictly before when `backward`)."""
+    descending = [name.startswith("-") for name in order]
+    names = [name.lstrip("-") for name in order]
+    if len(set(descending)) == 1:  # one direction: a row-value comparison, an index range
+        later = TupleLessThan if descending[0] != backward else TupleGreaterThan
+        return Q(later(Tuple(*(F(n) for n in names)), tuple(values)))
+    condition, equal = Q(), Q()  # mixed directions: the expanded form
+    for name, value, desc in zip(names, values, descending, strict=True):
+        step = "lt" if desc != backward else "gt"
+        condition |= equal & Q(**{f"{name}__{step}": value})
+        equal &= Q(**{name: value})
+    return condition
+
+
+def _reversed(order: Sequence[str]) -> list[str]:
+    return [name[1:] if name.startswith("-") else f"-{name}" for name in order]
+
+
+def _position(item, order: Sequence[str]) -> list:
+    return [getattr(item, name.lstrip("-")) for name in order]
+
+
+def keyset(queryset: QuerySet, *, order: Sequence[str], cursor: str | None, size: int) -> Page:
+    """Up to `size` rows of `queryset` in `order` (field or annotation names, "-" for
+    descending, the last unique; no NULLs in them), after or before the row `cursor` names.
+    One query, plus none: one extra row tells whether there is more."""
+    direction, values = decode(cursor, queryset, order) if cursor else (FORWARD, None)
+    backward = direction == BACKWARD
+    rows = queryset
+    if values is not None:
+        rows = rows.filter(_beyond(order, values, backward=backward))
+    rows = list(rows.order_by(*(_reversed(order) if backward else order))[: size + 1])
+    more, rows = len(rows) > size, rows[:size]
+    if backward:
+        rows.reverse()
+    first = encode(BACKWARD, _position(rows[0], order)) if rows else None
+    last = encode(FORWARD, _position(rows[-1], order)) if rows else None
+    if backward:
+        return Page(
+            rows,
+            next_cursor=last or encode(FORWARD, values),
+            previous_cursor=first if more else None,
+        )
+    return Page(
+        rows,
+        next_cursor=last if more else None,
+        previous_cursor=(first or encode(BACKWARD, values)) if values is not None else None,
+    )
+
+
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(count, exact): exact up to `cap`, else `cap` as a lower bound; reads at most cap + 1
+    index entries."""
+    found = queryset.order_by().values("pk")[: cap + 1].count()
+    return (found, True) if found <= cap else (cap, False)
+
+
+def count_label(count: int, exact: bool) -> str:
+    return f"{count:,}" if exact else f"{count:,}+"
+
+
+def page_size(params, default: int = 50, most: int = 200) -> int:
+    """`?page_size=` from a request's GET (or DRF query_params), or `default`."""
+    given = params.get("page_size", "")
+    if not given:
+        return default
+    if not given.isdigit() or not 1 <= int(given) <= most:
+        raise BadPage(f"A number from 1 to {most}.", field="page_size")
+    return int(given)
+
+
+def link(url: str, cursor: str | None) -> str | None:
+    """`url` with its cursor replaced (other query parameters kept), or None."""
+    if cursor is None:
+        return None
+    return replace_query_param(remove_query_param(url, "cursor"), "cursor", cursor)
+
+
+class KeysetPagination(BasePagination):
+    """The API's keyset pages: `{"next", "previous", "results"}` (the contract's links),
+    `?cursor=` and `?page_size=` (1 to max_page_size). A view sets `order` (and may add
+    fields to the response, such as a capped count)."""
+
+    order: Sequence[str] = ("-pk",)
+    page_size, max_page_size = 50, 200
+
+    def __init__(self, order: Sequence[str] | None = None):
+        if order is not None:
+            self.order = tuple(order)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        params = request.query_params
+        try:
+            self.page = keyset(
+                queryset,
+                order=self.order,
+                cursor=params.get("cursor"),
+                size=page_size(params, self.page_size, self.max_page_size),
+            )
+        except BadPage as exc:
+            raise ApiValidationError({exc.field: [str(exc)]}) from exc
+        return self.page.items
+
+    def get_paginated_response(self, data, **extra):
+        url = self.request.build_absolute_uri()
+        return Response(
+            {
+                "next": link(url, self.page.next_cursor),
+                "previous": link(url, self.page.previous_cursor),
+                **extra,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {"type": "string", "format": "uri", "nullable": True},
+                "previous": {"type": "string", "format": "uri", "nullable": True},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "The page after (or before) the one that gave this cursor.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+
+def page_links(request, page: Page) -> dict:
+    """A page view's links to the pages around `page`, keeping the other query parameters;
+    templates/includes/pager.html draws them."""
+    here = request.get_full_path()
+    return {"previous": link(here, page.previous_cursor), "next": link(here, page.next_cursor)}
