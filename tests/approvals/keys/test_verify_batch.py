@@ -133,3 +133,40 @@ def test_hostile_batches_get_not_found_or_a_400_never_a_500(gw, body):
     assert response.status_code in (200, 400)
     if response.status_code == 200:
         assert {r["code"] for r in response.json()["results"]} == {"NOT_FOUND"}
+
+
+def test_a_revocation_after_this_process_read_the_key_is_seen_by_the_whole_batch(gw, dev_a, key):
+    assert gw.post(VERIFY, {"key": key, **SCOPE}, format="json").json()["code"] == "VALID"
+    keystore.publish([keys.key_revoke(actor=dev_a, key=ProductionKey.objects.get())])
+    results = batch(gw, [{"key": key, **SCOPE}] * 2).json()["results"]
+    assert [r["code"] for r in results] == ["REVOKED", "REVOKED"]
+
+
+def test_the_first_batch_of_a_month_is_charged_in_order_too(gw, grant, key):
+    limit(grant, requests_per_minute=2)
+    keystore.client().flushdb()  # no monthly counter yet: Redis restarted, or a new month
+    keystore.publish(list(ProductionKey.objects.filter(grant=grant)))
+    results = batch(gw, [{"key": key, **SCOPE}] * 3).json()["results"]
+    assert [r["code"] for r in results] == ["VALID", "VALID", "RATE_LIMITED"]
+
+
+def test_a_batchs_charges_take_one_round_trip(gw, key, monkeypatch):
+    import redis
+
+    assert batch(gw, [{"key": key, **SCOPE}]).status_code == 200  # the key's record is read
+    sent, executed = [], []
+    original, execute = redis.Redis.execute_command, redis.client.Pipeline.execute
+
+    def counting(client, *args, **options):
+        sent.append(args[0])
+        return original(client, *args, **options)
+
+    def executing(pipe, *args, **kwargs):
+        executed.append(len(pipe.command_stack))
+        return execute(pipe, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", executing)
+    results = batch(gw, [{"key": key, **SCOPE}] * 20).json()["results"]
+    assert {r["code"] for r in results} == {"VALID"}
+    assert executed == [20] and "EVALSHA" not in sent
