@@ -68,6 +68,7 @@ class GatewayPath:
                 *extra,
             ],
         )
+        user = "-" if user is None else user
         log_request(environ["REQUEST_METHOD"], environ["PATH_INFO"], status, started, rid, user)
         return [body]
 

@@ -240,6 +240,10 @@ def test_the_lean_path_sends_a_request_id_and_logs_one_line(token, caplog):
         f"request_id=gw-12345678 user={gateway_auth.caller('Token ' + token).user_id}"
     )
     assert token not in caplog.text
+    caplog.clear()
+    lean(VERIFY, {"key": "x", **SCOPE}, token="nope")
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "access_review.request"]
+    assert " status=401 " in line and line.endswith(" user=-")
 
 
 def test_every_other_request_goes_through_django_and_its_middleware(token):
