@@ -90,6 +90,9 @@ class Audience(models.TextChoices):
     CONSUMER = "consumer", "Consumers (the public)"
 
 
+IN_REVIEW = models.Q(status="in_review")  # the review queue's partial indexes
+
+
 class Application(models.Model):
     """A use case an organization asks production access for. Its status changes only
     through approvals/lifecycle.py."""
@@ -127,12 +130,34 @@ class Application(models.Model):
     specialist_domains = models.JSONField(default=list, blank=True)
     required_approvals = models.PositiveSmallIntegerField(default=0)
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The latest revision (set by lifecycle.application_submit): what reviewers decide on.
+    current_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "sla_due_at"])]
+        # The review queue reads in review rows in SLA order (never NULL there), of every
+        # route or one.
+        constraints = [
+            models.CheckConstraint(
+                condition=~IN_REVIEW | models.Q(sla_due_at__isnull=False),
+                name="in_review_has_sla",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "sla_due_at"]),
+            models.Index(
+                fields=["sla_due_at", "id"], condition=IN_REVIEW, name="application_queue_sla"
+            ),
+            models.Index(
+                fields=["route_name", "sla_due_at", "id"],
+                condition=IN_REVIEW,
+                name="application_queue_route",
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.title}"
