@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import EmptyResultSet, FieldError, ValidationError
+from django.db import connections
 from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -184,6 +185,25 @@ def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     index entries."""
     found = queryset.order_by().values("pk")[: cap + 1].count()
     return (found, True) if found <= cap else (cap, False)
+
+
+def capped_counts(querysets: dict, cap: int = COUNT_CAP) -> dict:
+    """capped_count() of each queryset (by key), in one query: one scalar subquery each."""
+    parts, params, found = [], [], {}
+    for key, queryset in querysets.items():
+        try:
+            sql, more = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:
+            found[key] = 0
+            continue
+        parts.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS counted)"))  # noqa: S608 (compiled ORM SQL)
+        params.extend(more)
+    if parts:
+        using = next(iter(querysets.values())).db
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(sql for _, sql in parts), params)
+            found.update(zip([key for key, _ in parts], cursor.fetchone(), strict=True))
+    return {key: (found[key], True) if found[key] <= cap else (cap, False) for key in querysets}
 
 
 def count_label(count: int, exact: bool) -> str:

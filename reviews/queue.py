@@ -113,6 +113,7 @@ def _item(reviewer, application: Application, specialist_approved: bool, now) ->
 
 def counts_by_route(reviewer, **filters) -> dict[str, tuple[int, bool]]:
     """(count, exact) per route of what the reviewer may decide with these filters: exact up
-    to paging.COUNT_CAP, a lower bound beyond; at most COUNT_CAP + 1 rows read per route."""
+    to paging.COUNT_CAP, a lower bound beyond; at most COUNT_CAP + 1 rows read per route, in
+    one query."""
     rows = reviewable(reviewer, **filters)
-    return {name: paging.capped_count(rows.filter(route_name=name)) for name in ROUTE_NAMES}
+    return paging.capped_counts({name: rows.filter(route_name=name) for name in ROUTE_NAMES})
