@@ -152,8 +152,11 @@ class Application(models.Model):
             models.Index(
                 fields=["sla_due_at", "id"], condition=IN_REVIEW, name="application_queue_sla"
             ),
+            # Covering what eligibility reads, so that a route's capped count is an
+            # index-only scan (PostgreSQL; elsewhere the include is left out).
             models.Index(
                 fields=["route_name", "sla_due_at", "id"],
+                include=["organization_id", "current_revision_id", "flagged_domains"],
                 condition=IN_REVIEW,
                 name="application_queue_route",
             ),

@@ -76,7 +76,7 @@ def tiers(reviewer, rows) -> list:
 ORDER = ("sla_due_at", "pk")  # within a rank; the queue's order is (rank, sla_due_at, pk)
 
 
-def page(reviewer, *, cursor=None, size=PAGE_SIZE, **filters) -> paging.Page:
+def page(reviewer, *, cursor=None, size=None, **filters) -> paging.Page:
     """A page of the queue, most urgent first, as Items: a query per rank it reaches, and
     one for the approvals that say whether an item still needs a specialist."""
     shown = (
@@ -84,7 +84,9 @@ def page(reviewer, *, cursor=None, size=PAGE_SIZE, **filters) -> paging.Page:
         .select_related("claim", "organization")
         .annotate(waiting_since=F("current_revision__submitted_at"))
     )
-    found = paging.keyset_tiers(tiers(reviewer, shown), order=ORDER, cursor=cursor, size=size)
+    found = paging.keyset_tiers(
+        tiers(reviewer, shown), order=ORDER, cursor=cursor, size=size or PAGE_SIZE
+    )
     approved = set(
         Decision.objects.filter(
             revision_id__in=[a.current_revision_id for a in found],
@@ -116,4 +118,5 @@ def counts_by_route(reviewer, **filters) -> dict[str, tuple[int, bool]]:
     to paging.COUNT_CAP, a lower bound beyond; at most COUNT_CAP + 1 rows read per route, in
     one query."""
     rows = reviewable(reviewer, **filters)
-    return paging.capped_counts({name: rows.filter(route_name=name) for name in ROUTE_NAMES})
+    by_route = {name: rows.filter(route_name=name) for name in ROUTE_NAMES}
+    return paging.capped_counts(by_route, cap=paging.COUNT_CAP)

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(condition=models.Q(('status', 'in_review')), fields=['route_name', 'sla_due_at', 'id'], name='application_queue_route'),
+            index=models.Index(condition=models.Q(('status', 'in_review')), fields=['route_name', 'sla_due_at', 'id'], include=('organization_id', 'current_revision_id', 'flagged_domains'), name='application_queue_route'),
         ),
         migrations.AddConstraint(
             model_name='application',
