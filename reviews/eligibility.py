@@ -121,17 +121,10 @@ def reviewable(user) -> QuerySet:
     )
 
 
-def specialist_approval() -> Subquery:
-    """A specialist's approval of the application's current revision, or NULL. A scalar
-    subquery, not EXISTS: PostgreSQL would hash an EXISTS under OR for every specialist
-    approval ever made; this one is an index probe per row read."""
-    return Subquery(
-        Decision.objects.filter(
-            revision=OuterRef("current_revision"),
-            decision=Decision.Kind.APPROVE,
-            as_specialist=True,
-        ).values("pk")[:1]
-    )
+def _specialist_approvals():
+    return Decision.objects.filter(
+        revision=OuterRef("current_revision"), decision=Decision.Kind.APPROVE, as_specialist=True
+    ).order_by()
 
 
 def for_specialty(user) -> Q:
@@ -139,7 +132,21 @@ def for_specialty(user) -> Q:
     if not user.specialties:
         return Q(pk__in=[])
     return Q(
-        IsNull(specialist_approval(), True),
+        ~Exists(_specialist_approvals()),
         route_name=EXTRA_SCRUTINY,
         specialist_domains__overlaps=user.specialties,
+    )
+
+
+def not_for_specialty(user) -> Q:
+    """The negation of for_specialty. The approval is a scalar subquery here, not EXISTS:
+    under OR, PostgreSQL would hash an EXISTS over every specialist approval ever made, where
+    this is one index probe per row read."""
+    if not user.specialties:
+        return Q()
+    approval = Subquery(_specialist_approvals().values("pk")[:1])
+    return (
+        ~Q(route_name=EXTRA_SCRUTINY)
+        | ~Q(specialist_domains__overlaps=user.specialties)
+        | Q(IsNull(approval, False))
     )

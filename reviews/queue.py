@@ -69,8 +69,10 @@ def reviewable(reviewer, *, route=None, domain=None, older_than_hours=None, clai
 def tiers(reviewer, rows) -> list:
     """`rows` split by rank, each read in SLA order: for a specialist, the items needing
     their specialty (rank 0), then the rest (rank 1)."""
-    mine = eligibility.for_specialty(reviewer)
-    return [rows.filter(mine), rows.exclude(mine)]
+    return [
+        rows.filter(eligibility.for_specialty(reviewer)),
+        rows.filter(eligibility.not_for_specialty(reviewer)),
+    ]
 
 
 ORDER = ("sla_due_at", "pk")  # within a rank; the queue's order is (rank, sla_due_at, pk)
