@@ -8,7 +8,7 @@ from django.db.models.lookups import IsNull
 
 from accounts.models import Membership, Role
 from approvals.models import Application
-from approvals.routing import EXTRA_SCRUTINY, POLICY_ESCALATION
+from approvals.routing import EXTRA_SCRUTINY, POLICY_ESCALATION, ROUTE_NAMES
 
 from .models import Decision
 
@@ -110,6 +110,13 @@ def allowed(user, prefix: str = "") -> Q:
     if user.role != Role.ADMIN:
         condition &= ~Q(**{f"{prefix}route_name": POLICY_ESCALATION})
     return condition
+
+
+def routes_for(user) -> tuple[str, ...]:
+    """The routes whose applications `user` may decide at all (escalations: admins only)."""
+    if user.role == Role.ADMIN:
+        return ROUTE_NAMES
+    return tuple(name for name in ROUTE_NAMES if name != POLICY_ESCALATION)
 
 
 def reviewable(user) -> QuerySet:

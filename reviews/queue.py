@@ -120,5 +120,8 @@ def counts_by_route(reviewer, **filters) -> dict[str, tuple[int, bool]]:
     to paging.COUNT_CAP, a lower bound beyond; at most COUNT_CAP + 1 rows read per route, in
     one query."""
     rows = reviewable(reviewer, **filters)
-    by_route = {name: rows.filter(route_name=name) for name in ROUTE_NAMES}
+    mine = eligibility.routes_for(reviewer)
+    by_route = {
+        name: rows.filter(route_name=name) if name in mine else rows.none() for name in ROUTE_NAMES
+    }
     return paging.capped_counts(by_route, cap=paging.COUNT_CAP)

@@ -3,13 +3,23 @@ measure each size in a child process, print the table and the goal check."""
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 
 if __name__ == "__main__":  # run as a file too: the project root first
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from bench.queue.dataset import POSTGRES, REPEAT, SIZES, build, cached, db_name, recreate_database
+from bench.queue.dataset import (
+    POSTGRES,
+    REPEAT,
+    ROUNDS,
+    SIZES,
+    build,
+    cached,
+    db_name,
+    recreate_database,
+)
 
 GOAL_RATIO, GOAL_QUERIES, GOAL_PAGE_BYTES = 1.5, 15, 300_000
 
@@ -32,37 +42,47 @@ def child(size: int) -> int:
         print(f"  reusing {db_name(size)} ({size:,} applications; BENCH_QUEUE_REBUILD=1 rebuilds)")
     from bench.queue.measure import measure
 
-    if size == max(SIZES):
-        os.environ["BENCH_EXPLAIN_NOW"] = "1"
     print("RESULT " + json.dumps(measure(size)), flush=True)
     return 0
 
 
 def main() -> int:
     print(
-        f"Review queue benchmark: {', '.join(f'{s:,}' for s in SIZES)} applications, "
-        f"median of {REPEAT} runs"
+        f"Review queue benchmark: {', '.join(f'{s:,}' for s in SIZES)} applications; "
+        f"{ROUNDS} rounds over the sizes in turn (so that the shared machine's load falls on "
+        f"each alike), each a median of {REPEAT} runs; the figure is the median round"
     )
     print(f"  load average: {os.getloadavg()[0]:.2f} (2 cores, shared)")
-    results = []
-    for size in SIZES:
-        done = subprocess.run(  # noqa: S603 (this interpreter, this module)
-            [sys.executable, "-m", "bench.queue", "--size", str(size)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        for line in done.stdout.splitlines():
-            if line.startswith("RESULT "):
-                results.append(json.loads(line[7:]))
-            else:
-                print(line)
-        if done.returncode:
-            print(done.stderr[-3000:])
-            return done.returncode
-    report(results)
+    rounds: dict[int, list] = {size: [] for size in SIZES}
+    for turn in range(ROUNDS):
+        for size in SIZES:
+            explain = turn == 0 and size == max(SIZES)
+            done = subprocess.run(  # noqa: S603 (this interpreter, this module)
+                [sys.executable, "-m", "bench.queue", "--size", str(size)],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "BENCH_EXPLAIN_NOW": "1" if explain else ""},
+            )
+            for line in done.stdout.splitlines():
+                if line.startswith("RESULT "):
+                    rounds[size].append(json.loads(line[7:]))
+                elif turn == 0:
+                    print(line)
+            if done.returncode:
+                print(done.stderr[-3000:])
+                return done.returncode
+    report([combined(rounds[size]) for size in SIZES])
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
     return 0
+
+
+def combined(results: list) -> dict:
+    """The last round's figures, with each case's time the median over the rounds."""
+    last = results[-1]
+    for index, row in enumerate(last["rows"]):
+        row["ms"] = statistics.median(r["rows"][index]["ms"] for r in results)
+    return last
 
 
 def report(results: list) -> None:

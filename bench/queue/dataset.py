@@ -8,6 +8,7 @@ POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
 DB_PREFIX = os.environ.get("BENCH_QUEUE_DB", "access_review_queue_bench")
 SIZES = [int(s) for s in os.environ.get("BENCH_QUEUE_SIZES", "1000,100000,1000000").split(",")]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+ROUNDS = int(os.environ.get("BENCH_QUEUE_ROUNDS", "3"))
 VERSION = 2  # bump when the data set changes: cached databases are then rebuilt
 ORGANIZATIONS, OTHER_REVIEWERS = 40, 5
 REVIEWER = "rita@provider.example"

@@ -92,7 +92,7 @@ def explain(plans: dict) -> None:
     """EXPLAIN ANALYZE of the page's and next item's queries on the applications."""
     from django.db import connection
 
-    for name in ("queue page, halfway (cursor)", "next item (claim_next)"):
+    for name in ("queue page, first", "queue page, halfway (cursor)", "next item (claim_next)"):
         print(f"\n  EXPLAIN ANALYZE, {name}:")
         for sql in plans[name]:
             if "approvals_application" not in sql or not sql.lstrip().startswith("SELECT"):
