@@ -134,6 +134,9 @@ class Application(models.Model):
     current_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who decided the current revision (reviews.decisions adds, a new revision clears): the
+    # queue reads it from its index instead of probing the decisions of every row.
+    decided_by = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,7 +159,7 @@ class Application(models.Model):
             # index-only scan (PostgreSQL; elsewhere the include is left out).
             models.Index(
                 fields=["route_name", "sla_due_at", "id"],
-                include=["organization_id", "current_revision_id", "flagged_domains"],
+                include=["organization_id", "flagged_domains", "decided_by"],
                 condition=IN_REVIEW,
                 name="application_queue_route",
             ),

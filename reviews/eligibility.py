@@ -2,6 +2,8 @@
 application is refused (claims and decisions); `allowed` and `reviewable` say the same of
 every row at once, in SQL, for the queue (tests/reviews/test_queue.py holds them equal)."""
 
+import json
+
 from django.db import NotSupportedError
 from django.db.models import Exists, JSONField, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
@@ -73,8 +75,9 @@ def needs_specialist(application: Application, approvals: list) -> bool:
 
 @JSONField.register_lookup
 class Overlaps(Lookup):
-    """`field__overlaps=["a", "b"]`: the JSON array of strings shares an element with the
-    list. PostgreSQL: jsonb `?|` (a GIN index could serve it); SQLite: json_each."""
+    """`field__overlaps=["a", "b"]`: the JSON array shares an element with the list (of
+    strings, or of numbers). PostgreSQL: jsonb `?|` for strings, `@> ANY` for numbers (a GIN
+    index could serve either); SQLite: json_each."""
 
     lookup_name = "overlaps"
     prepare_rhs = False
@@ -87,7 +90,10 @@ class Overlaps(Lookup):
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"({lhs} ?| %s::text[])", [*lhs_params, [str(v) for v in self.rhs]]
+        if all(isinstance(v, str) for v in self.rhs):
+            return f"({lhs} ?| %s::text[])", [*lhs_params, list(self.rhs)]
+        arrays = [json.dumps([v]) for v in self.rhs]  # numbers: containment of each
+        return f"({lhs} @> ANY(%s::jsonb[]))", [*lhs_params, arrays]
 
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -95,7 +101,7 @@ class Overlaps(Lookup):
             return "0", []
         marks = ", ".join(["%s"] * len(self.rhs))
         sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS item WHERE item.value IN ({marks}))"  # noqa: S608 (a column and placeholders)
-        return sql, [*lhs_params, *map(str, self.rhs)]
+        return sql, [*lhs_params, *self.rhs]
 
 
 def allowed(user, prefix: str = "") -> Q:
@@ -122,9 +128,8 @@ def routes_for(user) -> tuple[str, ...]:
 def reviewable(user) -> QuerySet:
     """Applications in review `user` may decide and has not decided on their current
     revision: what the queue lists and claim_next takes from."""
-    decided = Decision.objects.filter(reviewer=user, revision=OuterRef("current_revision"))
     return Application.objects.filter(
-        allowed(user), ~Exists(decided), status=Application.Status.IN_REVIEW
+        allowed(user), ~Q(decided_by__overlaps=[user.pk]), status=Application.Status.IN_REVIEW
     )
 
 

@@ -2,7 +2,7 @@
 
 Each size has its own PostgreSQL database (access_review_queue_bench_<size>), built with
 INSERT ... SELECT generate_series and kept between runs while its size and data version
-match (BENCH_QUEUE_REBUILD=1 builds them again). 5% of the applications are in review, the
+match (BENCH_QUEUE_REBUILD=1 builds them again). 10% of the applications are in review, the
 rest approved or rejected with a revision and a decision each. One reviewer, a
 medical-health specialist who opted out of finance-credit and belongs to one of the 40
 organizations, is measured: the queue page (first page, and a page halfway down by cursor),

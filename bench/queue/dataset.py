@@ -9,11 +9,11 @@ DB_PREFIX = os.environ.get("BENCH_QUEUE_DB", "access_review_queue_bench")
 SIZES = [int(s) for s in os.environ.get("BENCH_QUEUE_SIZES", "1000,100000,1000000").split(",")]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 ROUNDS = int(os.environ.get("BENCH_QUEUE_ROUNDS", "3"))
-VERSION = 2  # bump when the data set changes: cached databases are then rebuilt
+VERSION = 3  # bump when the data set changes: cached databases are then rebuilt
 ORGANIZATIONS, OTHER_REVIEWERS = 40, 5
 REVIEWER = "rita@provider.example"
 SPECIALTY, OPT_OUT = "medical-health", "finance-credit"
-IN_REVIEW_EVERY = 20  # 5%
+IN_REVIEW_EVERY = 10  # 10%: a full first page (50 rows) at every size
 
 
 def db_name(size: int) -> str:
@@ -102,7 +102,7 @@ STATEMENTS = [
         id, organization_id, created_by_id, status, title, description, domains, audience,
         model_names, endpoints, expected_requests_per_minute, expected_monthly_tokens,
         mitigations, route_name, flagged_domains, specialist_domains, required_approvals,
-        sla_due_at, current_revision_id, created_at, updated_at)
+        sla_due_at, current_revision_id, decided_by, created_at, updated_at)
     SELECT i, (%(orgs)s::bigint[])[1 + i %% 40], %(dev)s,
         CASE WHEN i %% %(every)s = 0 THEN 'in_review' WHEN i %% 3 = 0 THEN 'rejected'
             ELSE 'approved' END,
@@ -117,7 +117,10 @@ STATEMENTS = [
             ELSE '[]' END::jsonb,
         CASE WHEN k IN (7, 8) THEN 2 ELSE 1 END,
         timestamptz '2026-06-01' + ((i::bigint * 7919) %% %(n)s) * interval '1 minute',
-        i, timestamptz '2026-01-01' + i * interval '10 seconds', now()
+        i,
+        CASE WHEN i %% %(every)s = 0 THEN '[]'::jsonb
+            ELSE jsonb_build_array((%(others)s::bigint[])[1 + i %% 5]) END,
+        timestamptz '2026-01-01' + i * interval '10 seconds', now()
     FROM (SELECT i, (i / %(every)s) %% 10 AS k FROM generate_series(1, %(n)s) AS i) AS s
     """,
     """
@@ -154,6 +157,13 @@ STATEMENTS = [
         '{}', true, now()
     FROM approvals_application
     WHERE status = 'in_review' AND route_name = 'extra_scrutiny' AND (id / %(every)s) %% 3 = 0
+    """,
+    # Who decided the current revision, for the ones in review (the decided ones have theirs).
+    """
+    UPDATE approvals_application AS a SET decided_by = d.ids
+    FROM (SELECT revision_id, jsonb_agg(reviewer_id ORDER BY id) AS ids FROM reviews_decision
+          WHERE application_id %% %(every)s = 0 GROUP BY revision_id) AS d
+    WHERE a.current_revision_id = d.revision_id AND a.status = 'in_review'
     """,
     # Claims: 1 in 11 in review is held by another reviewer.
     """

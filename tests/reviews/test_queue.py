@@ -131,6 +131,21 @@ def test_the_migration_backfills_the_latest_revision(dev_a, reviewer2):
     assert application.current_revision == application.latest_revision
 
 
+def test_the_migration_backfills_who_decided_the_current_revision(dev_a, reviewer2, specialist):
+    medical = submitted(dev_a, domains=["medical-health"])
+    decide(reviewer2, medical)
+    decide(specialist, medical)  # the second approval: approved
+    again = submitted(dev_a, title="Asked again")
+    decide(reviewer2, again, "request_changes")
+    lifecycle.application_submit(actor=dev_a, application=again)
+    assert Application.objects.get(pk=medical.pk).decided_by == [reviewer2.pk, specialist.pk]
+    Application.objects.update(decided_by=[])
+    migration = importlib.import_module("reviews.migrations.0007_backfill_decided_by")
+    migration.backfill_decided_by(apps, None)
+    assert Application.objects.get(pk=medical.pk).decided_by == [reviewer2.pk, specialist.pk]
+    assert Application.objects.get(pk=again.pk).decided_by == []  # a new revision: no one yet
+
+
 # The order -------------------------------------------------------------------------------
 
 
