@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from accounts.models import Organization
 
+from . import routing
+
 
 class Immutable(Exception):
     """Raised on an attempt to change what has been published or frozen."""
@@ -90,9 +92,6 @@ class Audience(models.TextChoices):
     CONSUMER = "consumer", "Consumers (the public)"
 
 
-IN_REVIEW = models.Q(status="in_review")  # the review queue's partial indexes
-
-
 class Application(models.Model):
     """A use case an organization asks production access for. Its status changes only
     through approvals/lifecycle.py."""
@@ -130,40 +129,15 @@ class Application(models.Model):
     specialist_domains = models.JSONField(default=list, blank=True)
     required_approvals = models.PositiveSmallIntegerField(default=0)
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # The latest revision (set by lifecycle.application_submit): what reviewers decide on.
-    current_revision = models.ForeignKey(
-        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # Who decided the current revision (reviews.decisions adds, a new revision clears): the
-    # queue reads it from its index instead of probing the decisions of every row.
+    # What reviewers decide on, and who has (lifecycle sets the one, decisions add to the other).
+    current_revision = models.ForeignKey("Revision", models.SET_NULL, null=True, related_name="+")
     decided_by = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
-        # The review queue reads in review rows in SLA order (never NULL there), of every
-        # route or one.
-        constraints = [
-            models.CheckConstraint(
-                condition=~IN_REVIEW | models.Q(sla_due_at__isnull=False),
-                name="in_review_has_sla",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["status", "sla_due_at"]),
-            models.Index(
-                fields=["sla_due_at", "id"], condition=IN_REVIEW, name="application_queue_sla"
-            ),
-            # Covering what eligibility reads, so that a route's capped count is an
-            # index-only scan (PostgreSQL; elsewhere the include is left out).
-            models.Index(
-                fields=["route_name", "sla_due_at", "id"],
-                include=["organization_id", "flagged_domains", "decided_by"],
-                condition=IN_REVIEW,
-                name="application_queue_route",
-            ),
-        ]
+        constraints, indexes = routing.QUEUE_CONSTRAINTS, routing.QUEUE_INDEXES
 
     def __str__(self):
         return f"#{self.pk} {self.title}"

@@ -80,7 +80,7 @@ ORDER = ("sla_due_at", "pk")  # within a rank; the queue's order is (rank, sla_d
 
 def page(reviewer, *, cursor=None, size=None, **filters) -> paging.Page:
     """A page of the queue, most urgent first, as Items: a query per rank it reaches, and
-    one for the approvals that say whether an item still needs a specialist."""
+    one for the approvals that say whether an extra-scrutiny item still needs a specialist."""
     shown = (
         reviewable(reviewer, **filters)
         .select_related("claim", "organization")
@@ -89,19 +89,20 @@ def page(reviewer, *, cursor=None, size=None, **filters) -> paging.Page:
     found = paging.keyset_tiers(
         tiers(reviewer, shown), order=ORDER, cursor=cursor, size=size or PAGE_SIZE
     )
+    scrutinised = [a.current_revision_id for a in found if a.route_name == EXTRA_SCRUTINY]
     approved = set(
         Decision.objects.filter(
-            revision_id__in=[a.current_revision_id for a in found],
-            decision=Decision.Kind.APPROVE,
-            as_specialist=True,
+            revision_id__in=scrutinised, decision=Decision.Kind.APPROVE, as_specialist=True
         ).values_list("application_id", flat=True)
+        if scrutinised
+        else ()
     )
     now = timezone.now()
-    items = [_item(reviewer, a, a.pk in approved, now) for a in found]
+    items = [_item(a, a.pk in approved, now) for a in found]
     return paging.Page(items, found.next_cursor, found.previous_cursor)
 
 
-def _item(reviewer, application: Application, specialist_approved: bool, now) -> Item:
+def _item(application: Application, specialist_approved: bool, now) -> Item:
     held = getattr(application, "claim", None)
     needs = application.route_name == EXTRA_SCRUTINY and not specialist_approved
     return Item(
