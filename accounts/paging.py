@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import FieldError, ValidationError
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import EmptyResultSet, FieldError, ValidationError
+from django.db import connections
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import BasePagination
@@ -129,6 +130,38 @@ def keyset(queryset: QuerySet, *, order: Sequence[str], cursor: str | None, size
     if values is not None:
         rows = rows.filter(_beyond(order, values, backward=backward))
     rows = list(rows.order_by(*(_reversed(order) if backward else order))[: size + 1])
+    return _page(rows, order, values, size=size, backward=backward)
+
+
+def keyset_tiers(
+    tiers: Sequence[QuerySet], *, order: Sequence[str], cursor: str | None, size: int
+) -> Page:
+    """keyset() over the concatenation of disjoint `tiers`, each read in `order` (ascending):
+    the list is ordered by ("rank", *order) where a row's rank is its tier's index, and each
+    tier is still one index range scan (ORDER BY an expression over rows would sort them all).
+    Rows carry `rank`; a cursor names it first. One query per tier the page reaches."""
+    order = list(order)
+    ranked = [tier.annotate(rank=Value(i, IntegerField())) for i, tier in enumerate(tiers)]
+    full = ["rank", *order]
+    direction, values = decode(cursor, ranked[0], full) if cursor else (FORWARD, None)
+    backward = direction == BACKWARD
+    start = values[0] if values is not None else 0
+    if not 0 <= start < len(ranked):
+        raise BadPage("This cursor is not one this list gave out.")
+    steps = range(start, -1, -1) if backward else range(start, len(ranked))
+    rows: list = []
+    for rank in steps:
+        tier = ranked[rank]
+        if values is not None and rank == start:
+            tier = tier.filter(_beyond(order, values[1:], backward=backward))
+        tier = tier.order_by(*(_reversed(order) if backward else order))
+        rows += list(tier[: size + 1 - len(rows)])
+        if len(rows) > size:
+            break
+    return _page(rows, full, values, size=size, backward=backward)
+
+
+def _page(rows: list, order: Sequence[str], values, *, size: int, backward: bool) -> Page:
     more, rows = len(rows) > size, rows[:size]
     if backward:
         rows.reverse()
@@ -152,6 +185,25 @@ def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     index entries."""
     found = queryset.order_by().values("pk")[: cap + 1].count()
     return (found, True) if found <= cap else (cap, False)
+
+
+def capped_counts(querysets: dict, cap: int = COUNT_CAP) -> dict:
+    """capped_count() of each queryset (by key), in one query: one scalar subquery each."""
+    parts, params, found = [], [], {}
+    for key, queryset in querysets.items():
+        try:
+            sql, more = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:
+            found[key] = 0
+            continue
+        parts.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS counted)"))  # noqa: S608 (compiled ORM SQL)
+        params.extend(more)
+    if parts:
+        using = next(iter(querysets.values())).db
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(sql for _, sql in parts), params)
+            found.update(zip([key for key, _ in parts], cursor.fetchone(), strict=True))
+    return {key: (found[key], True) if found[key] <= cap else (cap, False) for key in querysets}
 
 
 def count_label(count: int, exact: bool) -> str:

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from accounts.models import Organization
 
+from . import routing
+
 
 class Immutable(Exception):
     """Raised on an attempt to change what has been published or frozen."""
@@ -127,12 +129,15 @@ class Application(models.Model):
     specialist_domains = models.JSONField(default=list, blank=True)
     required_approvals = models.PositiveSmallIntegerField(default=0)
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What reviewers decide on, and who has (lifecycle sets the one, decisions add to the other).
+    current_revision = models.ForeignKey("Revision", models.SET_NULL, null=True, related_name="+")
+    decided_by = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "sla_due_at"])]
+        constraints, indexes = routing.QUEUE_CONSTRAINTS, routing.QUEUE_INDEXES
 
     def __str__(self):
         return f"#{self.pk} {self.title}"

@@ -13,13 +13,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from accounts.models import Role
+from accounts.paging import capped_count
 from approvals import grants as grant_terms
 from approvals.keys.usage import UsedInPeriod, used_in_period_many
 from approvals.models import Grant
+from approvals.routing import EXTRA_SCRUTINY
 from audit.services import record
 from reviews import eligibility, notifications
 from reviews.models import GrantReview
@@ -97,6 +100,18 @@ def refusal(user, item: GrantReview, *, member_org_ids: set[int] | None = None) 
     ):
         return eligibility.SPECIALIST_REQUIRED
     return why
+
+
+def waiting_count(user) -> tuple[int, bool]:
+    """(count, exact) of the open items `user` may decide (refusal() in SQL), capped."""
+    condition = eligibility.allowed(user, prefix="grant__application__")
+    if user.specialties:
+        condition &= ~Q(grant__application__route_name=EXTRA_SCRUTINY) | Q(
+            grant__application__specialist_domains__overlaps=user.specialties
+        )
+    else:
+        condition &= ~Q(grant__application__route_name=EXTRA_SCRUTINY)
+    return capped_count(GrantReview.objects.filter(condition, status=S.OPEN))
 
 
 def get_item_for(user, pk: int) -> GrantReview:

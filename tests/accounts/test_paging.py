@@ -5,7 +5,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts.models import User
-from accounts.paging import BadPage, capped_count, encode, keyset, page_size
+from accounts.paging import (
+    BadPage,
+    capped_count,
+    capped_counts,
+    encode,
+    keyset,
+    keyset_tiers,
+    page_size,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +105,36 @@ def test_page_size_out_of_range_names_the_field(given):
         page_size({"page_size": given})
     assert refused.value.field == "page_size"
     assert page_size({}) == 50 and page_size({"page_size": "7"}) == 7
+
+
+def test_tiers_walk_as_one_list_ranked_by_tier_both_ways(people):
+    order = ("date_joined", "pk")
+    tiers = [people.filter(email__startswith="p1"), people.exclude(email__startswith="p1")]
+    expected = [pk for tier in tiers for pk in tier.order_by(*order).values_list("pk", flat=True)]
+    seen, cursor, pages = [], None, []
+    while True:
+        page = keyset_tiers(tiers, order=order, cursor=cursor, size=4)
+        seen += [u.pk for u in page]
+        pages.append(page)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == expected and len(pages) == 6  # 23 rows, 4 a page, across the tiers
+    assert [u.rank for u in pages[0]] == [0, 0, 0, 0]
+    back, pks = pages[-1], []
+    while back.previous_cursor:
+        back = keyset_tiers(tiers, order=order, cursor=back.previous_cursor, size=4)
+        pks = [u.pk for u in back] + pks
+    assert pks == expected[:20]
+    with pytest.raises(BadPage):
+        keyset_tiers(tiers, order=order, cursor=encode("n", [2, START.isoformat(), 1]), size=4)
+
+
+def test_capped_counts_are_one_query(people, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        found = capped_counts(
+            {"all": people, "p1": people.filter(email__startswith="p1"), "none": people.none()},
+            cap=10,
+        )
+    assert found == {"all": (10, False), "p1": (10, False), "none": (0, True)}
+    assert capped_counts({"p2": people.filter(email__startswith="p2")}, cap=10) == {"p2": (4, True)}
