@@ -26,7 +26,7 @@ import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import redis
 from django.conf import settings
@@ -35,8 +35,9 @@ from django.utils import timezone
 
 from approvals.models import ProductionKey, UsageBucket
 
-from . import keystore
-from .counts import record_keys, record_scope, record_scopes, record_usage  # noqa: F401
+from . import buckets, keystore
+from .buckets import DIRTY_GRANTS, bucket_names, flush, usage_name  # noqa: F401
+from .counts import record_keys, record_scope, record_usage  # noqa: F401  (callers use limits.)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,9 @@ OK, RATE_LIMITED, QUOTA_EXCEEDED, MONTH_UNKNOWN, STALE = 0, 1, 2, -1, -4
 # Every key of one call lives in its grant's hash slot ("{grant id}"), so Redis may be a
 # cluster. KEYS: rpm, tpm, month, usage bucket, the grant's dirty minutes, the grant's
 # last-used hash, the key's version. ARGV: rpm limit, tpm limit, monthly limit, tokens,
-# minute, key id, now, version read, scope ("<model>\t<endpoint>"). The fifth value
+# minute, key id, now, version read, scope ("<model>\t<endpoint>"), and what this process
+# admitted without Redis (LocalLimiter.owed): tokens this month, requests and tokens this
+# minute, added to the counters before the call is judged. The fifth value
 # returned is 1 when this call made the minute's bucket dirty: the caller then names the
 # grant in DIRTY_GRANTS (another slot, so outside the script).
 SCRIPT = """
@@ -62,7 +65,14 @@ end
 if redis.call('GET', KEYS[7]) ~= ARGV[8] then return {-4, 0, 0, 0, 0} end
 local month = redis.call('GET', KEYS[3])
 if not month then return {-1, 0, 0, 0, 0} end
-month = tonumber(month)
+month = tonumber(month) + tonumber(ARGV[10])
+if ARGV[10] ~= '0' then redis.call('INCRBY', KEYS[3], ARGV[10]) end
+if ARGV[11] ~= '0' then
+  redis.call('INCRBY', KEYS[1], ARGV[11])
+  redis.call('EXPIRE', KEYS[1], 120)
+  redis.call('INCRBY', KEYS[2], ARGV[12])
+  redis.call('EXPIRE', KEYS[2], 120)
+end
 local rpm = tonumber(redis.call('GET', KEYS[1]) or '0')
 local tpm = tonumber(redis.call('GET', KEYS[2]) or '0')
 local tokens = tonumber(ARGV[4])
@@ -85,20 +95,6 @@ redis.call('HSET', KEYS[6], ARGV[6], ARGV[7])
 redis.call('EXPIRE', KEYS[6], 172800)
 return {0, rpm, tpm, month, dirty()}
 """
-# Flush, one grant: KEYS the grant's dirty minutes, its last-used hash, then the buckets of
-# ARGV's minutes. Each bucket is read and deleted at once; the last value is the last uses.
-FLUSH_SCRIPT = """
-local out = {}
-for i = 3, #KEYS do
-  out[#out + 1] = redis.call('HGETALL', KEYS[i])
-  redis.call('DEL', KEYS[i])
-  redis.call('SREM', KEYS[1], ARGV[i - 2])
-end
-out[#out + 1] = redis.call('HGETALL', KEYS[2])
-redis.call('DEL', KEYS[2])
-return out
-"""
-DIRTY_GRANTS = "ar:dirty"  # ids of grants with a bucket (or a last use) waiting for flush
 OTHER = "(other)"  # a denied model or endpoint the catalogue does not know
 
 
@@ -111,24 +107,6 @@ class Verdict:
 
 def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
-
-
-def bucket_names(grant_id: int, moment: datetime) -> dict[str, str]:
-    minute, month = moment.strftime("%Y%m%d%H%M"), moment.strftime("%Y%m")
-    tag = f"{{{grant_id}}}"  # one hash slot per grant: Redis may be a cluster
-    return {
-        "rpm": f"ar:rpm:{tag}:{minute}",
-        "tpm": f"ar:tpm:{tag}:{minute}",
-        "month": f"ar:mon:{tag}:{month}",
-        "usage": usage_name(grant_id, minute),
-        "dirty": f"ar:dirty:{tag}",
-        "seen": f"ar:seen:{tag}",
-        "minute": minute,
-    }
-
-
-def usage_name(grant_id: int, minute: str) -> str:
-    return f"ar:use:{{{grant_id}}}:{minute}"
 
 
 def scope_field(model: str, endpoint: str) -> str:
@@ -156,16 +134,6 @@ def month_used_in_database(grant_id: int, moment: datetime) -> int:
     )
 
 
-_scripts: dict[tuple[int, str], object] = {}
-
-
-def _script(r, text: str = SCRIPT):
-    """One Script object per client and text: it runs by EVALSHA, loading itself once."""
-    if (id(r), text) not in _scripts:
-        _scripts[(id(r), text)] = r.register_script(text)
-    return _scripts[(id(r), text)]
-
-
 def _announce(r, grant_id: int) -> None:
     """Names the grant among those with dirty buckets, once per grant and minute. A failure
     here must not send the call on to PostgreSQL (Redis has counted it): the bucket waits for
@@ -191,7 +159,7 @@ def charge(
     key's record changed since `version` was read. Raises redis errors to the caller."""
     moment = timezone.now()
     names = bucket_names(grant_id, moment)
-    script = _script(r)
+    script = buckets.script(r, SCRIPT)
     keys = [
         names["rpm"],
         names["tpm"],
@@ -212,11 +180,20 @@ def charge(
         version,
         scope_field(model, endpoint),
     ]
-    result = script(keys=keys, args=args)
-    if result[0] == MONTH_UNKNOWN:
-        # First call of the month, or Redis lost its counters: start from what PostgreSQL has.
-        r.set(names["month"], month_used_in_database(grant_id, moment), nx=True, ex=40 * 86400)
-        result = script(keys=keys, args=args)
+    owed = local.owed(grant_id, names)
+    try:
+        result = script(keys=keys, args=[*args, *owed])
+        if result[0] == MONTH_UNKNOWN:
+            # First call of the month, or Redis lost its counters: start from PostgreSQL,
+            # which holds what this process admitted without Redis.
+            month = month_used_in_database(grant_id, moment)
+            r.set(names["month"], month, nx=True, ex=40 * 86400)
+            result = script(keys=keys, args=[*args, 0, *owed[1:]])
+    except redis.RedisError:
+        local.owe(grant_id, names, *owed)
+        raise
+    if result[0] == STALE:
+        local.owe(grant_id, names, *owed)
     if result[0] == MONTH_UNKNOWN:  # gone again at once: Redis is being flushed or evicting
         raise redis.RedisError("the monthly counter vanished as it was seeded")
     if result[4] == 1:
@@ -266,6 +243,28 @@ class LocalLimiter:
         self._lock = threading.Lock()
         self._counts: dict[tuple, list[int]] = {}
         self._refused: Counter = Counter()  # (key id, day, measure): written in a batch
+        self._owed: dict[int, Counter] = {}  # grant id -> Redis counter name -> amount
+
+    def owe(self, grant_id: int, names: dict, tokens: int, requests: int, minute_tokens: int):
+        """Notes what was admitted while Redis was configured but down, for the grant's next
+        call through Redis to add to its counters: a restarted Redis (or one that missed the
+        outage) then does not admit the same tokens again. Only the current names are kept."""
+        with self._lock:
+            kept = self._owed.get(grant_id, Counter())
+            kept = Counter({n: v for n, v in kept.items() if n in names.values()})
+            kept.update(
+                {names["month"]: tokens, names["rpm"]: requests, names["tpm"]: minute_tokens}
+            )
+            self._owed[grant_id] = kept
+
+    def owed(self, grant_id: int, names: dict) -> tuple[int, int, int]:
+        """Takes what is owed to the grant's current counters: month tokens, minute requests
+        and tokens (zeros when nothing is)."""
+        if not self._owed:
+            return 0, 0, 0
+        with self._lock:
+            kept = self._owed.pop(grant_id, Counter())
+        return kept[names["month"]], kept[names["rpm"]], kept[names["tpm"]]
 
     def _tally(self, key_id: str, moment: datetime, measure: str) -> None:
         self._refused[(key_id, timezone.localdate(moment), measure)] += 1
@@ -309,6 +308,8 @@ class LocalLimiter:
             else:
                 verdict = None
                 self._counts[minute] = [requests + 1, used_tokens + tokens]
+        if verdict is None and settings.GATEWAY_REDIS_URL:
+            self.owe(grant_id, bucket_names(grant_id, moment), tokens, 1, tokens)
         if verdict is not None:
             if turned:
                 self.write_refusals()
@@ -345,41 +346,3 @@ class LocalLimiter:
 
 
 local = LocalLimiter()
-
-
-def flush(r, *, batch: int = 1000) -> int:
-    """Moves usage buckets and last-use times from Redis to PostgreSQL; returns buckets moved.
-    Per grant named in DIRTY_GRANTS, one script reads and deletes its dirty buckets and last
-    uses, so no increment falls between the two. Per-scope counts are added up over the
-    batch first: one write per grant, day and scope."""
-    moved, scopes, per_key = 0, Counter(), Counter()
-    for member in r.spop(DIRTY_GRANTS, batch) or []:
-        grant_id = int(member)
-        names = bucket_names(grant_id, timezone.now())
-        minutes = sorted(m.decode() for m in r.smembers(names["dirty"]))
-        keys = [names["dirty"], names["seen"], *(usage_name(grant_id, m) for m in minutes)]
-        *buckets, seen = _script(r, FLUSH_SCRIPT)(keys=keys, args=minutes)
-        for minute, flat in zip(minutes, buckets, strict=True):
-            counts = {k.decode(): int(v) for k, v in zip(flat[::2], flat[1::2], strict=True)}
-            if not counts:
-                continue
-            at = timezone.make_aware(datetime.strptime(minute, "%Y%m%d%H%M"), UTC)
-            totals = {f: counts.get(f, 0) for f in ("requests", "tokens", "scope_denied")}
-            if any(totals.values()):  # a minute of refusals only adds no empty bucket
-                record_usage(grant_id=grant_id, minute=at, **totals)
-            day = timezone.localdate(at)
-            for field, value in counts.items():
-                if field[:2] == "k:":
-                    key_id, measure = field[2:].rsplit(":", 1)
-                    per_key[(key_id, day, measure)] += value
-                elif field[:2] in ("s:", "t:", "d:"):
-                    model, endpoint = field[2:].split("\t", 1)
-                    scopes[(grant_id, day, model, endpoint, field[0])] += value
-            moved += 1
-        for key_id, stamp in zip(seen[::2], seen[1::2], strict=True):
-            ProductionKey.objects.filter(key_id=key_id.decode()).update(
-                last_used_at=datetime.fromtimestamp(int(stamp), tz=UTC)
-            )
-    record_scopes(scopes)
-    record_keys(per_key)
-    return moved
