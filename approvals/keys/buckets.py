@@ -10,6 +10,7 @@ flush visits, written outside the limits script (another slot) once per grant an
 from collections import Counter
 from datetime import UTC, datetime
 
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from approvals.models import ProductionKey
@@ -64,36 +65,64 @@ def script(r, text: str):
 def flush(r, *, batch: int = 1000) -> int:
     """Moves usage buckets and last-use times from Redis to PostgreSQL; returns buckets moved.
     Per grant named in DIRTY_GRANTS, one script reads and deletes its dirty buckets and last
-    uses, so no increment falls between the two. Per-scope counts are added up over the
-    batch first: one write per grant, day and scope."""
-    moved, scopes, per_key = 0, Counter(), Counter()
+    uses, so no increment falls between the two; the grant's counts are then written in one
+    transaction (one write per minute, per day and scope, per key and day). Should that
+    transaction fail, the counts go back into Redis for the next flush."""
+    moved = 0
     for member in r.spop(DIRTY_GRANTS, batch) or []:
         grant_id = int(member)
         names = bucket_names(grant_id, timezone.now())
         minutes = sorted(m.decode() for m in r.smembers(names["dirty"]))
         keys = [names["dirty"], names["seen"], *(usage_name(grant_id, m) for m in minutes)]
-        *buckets, seen = script(r, FLUSH_SCRIPT)(keys=keys, args=minutes)
-        for minute, flat in zip(minutes, buckets, strict=True):
-            counts = {k.decode(): int(v) for k, v in zip(flat[::2], flat[1::2], strict=True)}
-            if not counts:
-                continue
-            at = timezone.make_aware(datetime.strptime(minute, "%Y%m%d%H%M"), UTC)
-            totals = {f: counts.get(f, 0) for f in ("requests", "tokens", "scope_denied")}
-            if any(totals.values()):  # a minute of refusals only adds no empty bucket
-                record_usage(grant_id=grant_id, minute=at, **totals)
-            day = timezone.localdate(at)
-            for field, value in counts.items():
-                if field[:2] == "k:":
-                    key_id, measure = field[2:].rsplit(":", 1)
-                    per_key[(key_id, day, measure)] += value
-                elif field[:2] in ("s:", "t:", "d:"):
-                    model, endpoint = field[2:].split("\t", 1)
-                    scopes[(grant_id, day, model, endpoint, field[0])] += value
-            moved += 1
-        for key_id, stamp in zip(seen[::2], seen[1::2], strict=True):
-            ProductionKey.objects.filter(key_id=key_id.decode()).update(
-                last_used_at=datetime.fromtimestamp(int(stamp), tz=UTC)
-            )
+        *read, seen = script(r, FLUSH_SCRIPT)(keys=keys, args=minutes)
+        counted = {m: _pairs(flat) for m, flat in zip(minutes, read, strict=True) if flat}
+        try:
+            with transaction.atomic():
+                _write(grant_id, counted, _pairs(seen))
+        except DatabaseError:
+            _put_back(r, grant_id, counted, seen)
+            raise
+        moved += len(counted)
+    return moved
+
+
+def _pairs(flat) -> dict[str, int]:
+    return {k.decode(): int(v) for k, v in zip(flat[::2], flat[1::2], strict=True)}
+
+
+def _write(grant_id: int, counted: dict[str, dict[str, int]], seen: dict[str, int]) -> None:
+    scopes, per_key = Counter(), Counter()
+    for minute, counts in counted.items():
+        at = timezone.make_aware(datetime.strptime(minute, "%Y%m%d%H%M"), UTC)
+        totals = {f: counts.get(f, 0) for f in ("requests", "tokens", "scope_denied")}
+        if any(totals.values()):  # a minute of refusals only adds no empty bucket
+            record_usage(grant_id=grant_id, minute=at, **totals)
+        day = timezone.localdate(at)
+        for field, value in counts.items():
+            if field[:2] == "k:":
+                key_id, measure = field[2:].rsplit(":", 1)
+                per_key[(key_id, day, measure)] += value
+            elif field[:2] in ("s:", "t:", "d:"):
+                model, endpoint = field[2:].split("\t", 1)
+                scopes[(grant_id, day, model, endpoint, field[0])] += value
     record_scopes(scopes)
     record_keys(per_key)
-    return moved
+    for key_id, stamp in seen.items():
+        ProductionKey.objects.filter(key_id=key_id).update(
+            last_used_at=datetime.fromtimestamp(stamp, tz=UTC)
+        )
+
+
+def _put_back(r, grant_id: int, counted: dict[str, dict[str, int]], seen) -> None:
+    """PostgreSQL refused the grant's counts: they wait in Redis again (its slot)."""
+    names = bucket_names(grant_id, timezone.now())
+    pipe = r.pipeline(transaction=False)
+    for minute, counts in counted.items():
+        for field, value in counts.items():
+            pipe.hincrby(usage_name(grant_id, minute), field, value)
+        pipe.expire(usage_name(grant_id, minute), 172800)
+        pipe.sadd(names["dirty"], minute)
+    for key_id, stamp in zip(seen[::2], seen[1::2], strict=True):
+        pipe.hsetnx(names["seen"], key_id, stamp)  # a newer last use wins
+    pipe.execute()
+    r.sadd(DIRTY_GRANTS, grant_id)

@@ -108,3 +108,29 @@ def test_a_grant_reduced_mid_stream_is_seen_at_once(spread_grants, dev_a, admin,
     )
     keystore.publish(list(ProductionKey.objects.filter(grant=grant)))  # what commit runs
     assert check(key) == "RATE_LIMITED"
+
+
+def test_counts_a_failed_flush_could_not_write_wait_in_redis_for_the_next(
+    spread_grants, dev_a, cluster, monkeypatch
+):
+    from django.db import DatabaseError
+
+    from approvals.keys import buckets
+
+    grant = spread_grants[1]
+    key = keys.key_mint(actor=dev_a, grant=grant, name="server")[1]
+    assert [check(key, tokens=5) for _ in range(3)] == ["VALID"] * 3
+    real = buckets.record_usage
+
+    def refused(**kwargs):
+        raise DatabaseError("PostgreSQL went away")
+
+    monkeypatch.setattr(buckets, "record_usage", refused)
+    with pytest.raises(DatabaseError):
+        limits.flush(cluster)
+    monkeypatch.setattr(buckets, "record_usage", real)
+    assert check(key, tokens=5) == "VALID"
+    assert limits.flush(cluster) >= 1
+    buckets_ = UsageBucket.objects.filter(grant=grant)
+    assert (sum(b.requests for b in buckets_), sum(b.tokens for b in buckets_)) == (4, 20)
+    assert KeyUsage.objects.get(key__grant=grant).requests == 4
