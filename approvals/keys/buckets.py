@@ -7,15 +7,19 @@ and its keys' last uses (ar:seen:{id}). One name is global: DIRTY_GRANTS, the gr
 flush visits, written outside the limits script (another slot) once per grant and minute.
 """
 
+import logging
 from collections import Counter
 from datetime import UTC, datetime
 
+import redis
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from approvals.models import ProductionKey
 
 from .counts import record_keys, record_scopes, record_usage
+
+log = logging.getLogger(__name__)
 
 # Flush, one grant: KEYS the grant's dirty minutes, its last-used hash, then the buckets of
 # ARGV's minutes. Each bucket is read and deleted at once; the last value is the last uses.
@@ -68,22 +72,36 @@ def flush(r, *, batch: int = 1000) -> int:
     uses, so no increment falls between the two; the grant's counts are then written in one
     transaction (one write per minute, per day and scope, per key and day). Should that
     transaction fail, the counts go back into Redis for the next flush."""
-    moved = 0
-    for member in r.spop(DIRTY_GRANTS, batch) or []:
-        grant_id = int(member)
-        names = bucket_names(grant_id, timezone.now())
-        minutes = sorted(m.decode() for m in r.smembers(names["dirty"]))
-        keys = [names["dirty"], names["seen"], *(usage_name(grant_id, m) for m in minutes)]
-        *read, seen = script(r, FLUSH_SCRIPT)(keys=keys, args=minutes)
-        counted = {m: _pairs(flat) for m, flat in zip(minutes, read, strict=True) if flat}
+    moved, popped = 0, r.spop(DIRTY_GRANTS, batch) or []
+    for n, member in enumerate(popped):
         try:
-            with transaction.atomic():
-                _write(grant_id, counted, _pairs(seen))
-        except DatabaseError:
-            _put_back(r, grant_id, counted, seen)
+            moved += _flush_grant(r, int(member))
+        except Exception:
+            _named_again(r, popped[n:])  # the grants not flushed wait for the next flush
             raise
-        moved += len(counted)
     return moved
+
+
+def _named_again(r, grants) -> None:
+    try:
+        r.sadd(DIRTY_GRANTS, *grants)
+    except redis.RedisError as exc:  # they wait for their next dirty minute instead
+        log.warning("%d grants not named again for flush (%s)", len(grants), exc)
+
+
+def _flush_grant(r, grant_id: int) -> int:
+    names = bucket_names(grant_id, timezone.now())
+    minutes = sorted(m.decode() for m in r.smembers(names["dirty"]))
+    keys = [names["dirty"], names["seen"], *(usage_name(grant_id, m) for m in minutes)]
+    *read, seen = script(r, FLUSH_SCRIPT)(keys=keys, args=minutes)
+    counted = {m: _pairs(flat) for m, flat in zip(minutes, read, strict=True) if flat}
+    try:
+        with transaction.atomic():
+            _write(grant_id, counted, _pairs(seen))
+    except DatabaseError:
+        _put_back(r, grant_id, counted, seen)
+        raise
+    return len(counted)
 
 
 def _pairs(flat) -> dict[str, int]:
@@ -114,7 +132,8 @@ def _write(grant_id: int, counted: dict[str, dict[str, int]], seen: dict[str, in
 
 
 def _put_back(r, grant_id: int, counted: dict[str, dict[str, int]], seen) -> None:
-    """PostgreSQL refused the grant's counts: they wait in Redis again (its slot)."""
+    """PostgreSQL refused the grant's counts: they wait in Redis again (its slot), and flush
+    names the grant again."""
     names = bucket_names(grant_id, timezone.now())
     pipe = r.pipeline(transaction=False)
     for minute, counts in counted.items():
@@ -125,4 +144,3 @@ def _put_back(r, grant_id: int, counted: dict[str, dict[str, int]], seen) -> Non
     for key_id, stamp in zip(seen[::2], seen[1::2], strict=True):
         pipe.hsetnx(names["seen"], key_id, stamp)  # a newer last use wins
     pipe.execute()
-    r.sadd(DIRTY_GRANTS, grant_id)
