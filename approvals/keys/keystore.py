@@ -109,11 +109,6 @@ def load_from_database(key_id: str) -> dict | None:
     return record_of(key) if key else None
 
 
-def grant_of(key_id: str) -> int | None:
-    """The key's grant, known to this process once it has read the key's record."""
-    return _grant_of.get(key_id)
-
-
 def lookup(r, key_id: str) -> tuple[dict | None, str]:
     """The key's record (None: no such key) and its version, from this process's copy when
     it is recent: the caller confirms the version before acting on it."""
