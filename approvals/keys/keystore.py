@@ -48,7 +48,11 @@ def client():
         if settings.GATEWAY_REDIS_CLUSTER:
             from redis.cluster import RedisCluster
 
-            _client = RedisCluster.from_url(settings.GATEWAY_REDIS_URL, **options)
+            try:  # a cluster client asks a node for the slots' map as it is made
+                _client = RedisCluster.from_url(settings.GATEWAY_REDIS_URL, **options)
+            except (redis.RedisError, redis.exceptions.RedisClusterException) as exc:
+                mark_down(exc)
+                return None
         else:
             _client = redis.Redis.from_url(
                 settings.GATEWAY_REDIS_URL, health_check_interval=30, **options

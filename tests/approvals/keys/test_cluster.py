@@ -134,3 +134,13 @@ def test_counts_a_failed_flush_could_not_write_wait_in_redis_for_the_next(
     buckets_ = UsageBucket.objects.filter(grant=grant)
     assert (sum(b.requests for b in buckets_), sum(b.tokens for b in buckets_)) == (4, 20)
     assert KeyUsage.objects.get(key__grant=grant).requests == 4
+
+
+def test_a_cluster_that_cannot_be_reached_is_answered_from_postgresql(grant, dev_a, settings):
+    settings.GATEWAY_REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.GATEWAY_REDIS_CLUSTER = True
+    keystore.reset()
+    key = keys.key_mint(actor=dev_a, grant=grant, name="server")[1]
+    assert check(key) == "VALID"  # not a 500: PostgreSQL answers, at the outage share
+    assert UsageBucket.objects.get(grant=grant).requests == 1
+    keystore.reset()
