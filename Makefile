@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format check bench-screening bench worker beat clean
+.PHONY: run test lint format check bench-screening bench soak worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ bench: $(VENV)/.dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.verify
+
+# The soak: SOAK_SECONDS (600) of verify traffic while Redis, a web worker and the flushing
+# worker are each killed once; its own PostgreSQL database and redis-server (Debian's).
+soak: $(VENV)/.dev
+	$(BIN)/python -m bench.soak
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A config worker --loglevel=info

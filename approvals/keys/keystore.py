@@ -1,44 +1,62 @@
 """Where the verifier finds a key: a short-lived record in Redis, shared by every process,
 filled from PostgreSQL on a miss and rewritten the moment a key or its grant changes.
 
-Filling uses SET NX and changes use a plain SET, so a fill that read the database just
-before a revocation can never overwrite the revoked record; the TTL bounds what a lost
-update (a process dying between its commit and its SET) can leave behind.
+Each key has a version in Redis (a random token, replaced by every change, kept in its
+grant's hash slot beside the grant's counters) and each record carries the version it was
+written at. A version is always read before the data written with it: a fill reads the
+version, then PostgreSQL; a change commits, replaces the version, then reads the keys again
+and writes their records. So a record's data is at least as new as its version, and a record
+written before a change (a fill racing it, or a slow publisher) carries an older version than
+Redis holds once the change is published: it is never acted on.
 
-Each process also keeps the records it has read, with the key's version number (bumped by
-every change). A copy is never acted on unconfirmed: the limits script compares the version
-in the same round trip that charges the call, and a refusal checks it first. So the common
-call costs one Redis round trip, and a change is seen by every process on its next call.
+Each process also keeps the records it has read. A copy is never acted on unconfirmed: the
+limits script compares the version in the same round trip that charges the call, and a
+refusal checks it first. So the common call costs one Redis round trip, and a change is seen
+by every process on its next call. The TTL bounds how long a stale record costs a refill.
+
+Every command, MULTI and script here touches one hash slot, so Redis may be a cluster
+(`GATEWAY_REDIS_CLUSTER`): a record is one key; a version is in its grant's slot.
 """
 
 import json
 import logging
+import secrets
 import time
 
 import redis
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from approvals.models import ProductionKey
 
 log = logging.getLogger(__name__)
 RECORD_TTL_SECONDS = 60
+VERSION_TTL_SECONDS = 2 * 86400  # refreshed by each fill: it outlives every record naming it
 _client = None
 _down_until = 0.0  # after a failure Redis is left alone briefly instead of timing out per call
 
 
-def client() -> redis.Redis | None:
-    """The gateway's Redis, or None when there is none or it failed a moment ago."""
+def client():
+    """The gateway's Redis (a redis.cluster.RedisCluster with GATEWAY_REDIS_CLUSTER), or None
+    when there is none or it failed a moment ago."""
     global _client
     if not settings.GATEWAY_REDIS_URL or time.monotonic() < _down_until:
         return None
     if _client is None:
-        _client = redis.Redis.from_url(
-            settings.GATEWAY_REDIS_URL,
-            socket_timeout=0.2,
-            socket_connect_timeout=0.2,
-            health_check_interval=30,
-        )
+        options = {"socket_timeout": 0.2, "socket_connect_timeout": 0.2}
+        if settings.GATEWAY_REDIS_CLUSTER:
+            from redis.cluster import RedisCluster
+
+            try:  # a cluster client asks a node for the slots' map as it is made
+                _client = RedisCluster.from_url(settings.GATEWAY_REDIS_URL, **options)
+            except (redis.RedisError, redis.exceptions.RedisClusterException) as exc:
+                mark_down(exc)
+                return None
+        else:
+            _client = redis.Redis.from_url(
+                settings.GATEWAY_REDIS_URL, health_check_interval=30, **options
+            )
     return _client
 
 
@@ -51,19 +69,22 @@ def mark_down(exc: Exception) -> None:
 def reset() -> None:
     """Forget the connection and any failure (tests, and after a fork)."""
     global _client, _down_until
+    if _client is not None and settings.GATEWAY_REDIS_CLUSTER:
+        _client.close()
     _client, _down_until = None, 0.0
     _local.clear()
 
 
-def _name(key_id: str) -> str:
-    return f"ar:key:{key_id}"
+def record_name(key_id: str) -> str:
+    return f"ar:rec:{key_id}"
 
 
-def version_name(key_id: str) -> str:
-    return f"ar:kv:{key_id}"
+def version_name(grant_id: int, key_id: str) -> str:
+    return f"ar:ver:{{{grant_id}}}:{key_id}"  # in the grant's slot, with its counters
 
 
 _local: dict[str, tuple[dict, str, float]] = {}  # key id -> (record, version, read at)
+_grant_of: dict[str, int] = {}  # key id -> its grant's id: a key never changes grant
 
 
 def _epoch(moment) -> float | None:
@@ -98,42 +119,108 @@ def lookup(r, key_id: str) -> tuple[dict | None, str]:
     entry = _local.get(key_id)
     if entry and time.monotonic() - entry[2] < RECORD_TTL_SECONDS:
         return entry[0], entry[1]
-    return fetch(r, key_id)
+    return _read(r, key_id)
 
 
 def fetch(r, key_id: str) -> tuple[dict | None, str]:
-    """The record and version as Redis holds them now (filled from PostgreSQL on a miss).
+    """The record and version as Redis holds them now, after the copy was found stale. When
+    Redis's record carries the very version found stale, it is behind its version (a change
+    being published, or the version lost): the record is read again from PostgreSQL.
     Raises redis errors to the caller."""
-    cached, version = r.mget(_name(key_id), version_name(key_id))
+    stale = _local.get(key_id)
+    record, version = _read(r, key_id)
+    if record and stale is not None and version == stale[1]:
+        record, version = _fill(r, key_id, replace=True)
+    return record, version
+
+
+def _read(r, key_id: str) -> tuple[dict | None, str]:
+    cached = r.get(record_name(key_id))
     if cached is None:
-        record = load_from_database(key_id)
-        # An unknown id is remembered too ("{}"): garbage with a valid checksum costs one query.
-        r.set(_name(key_id), json.dumps(record or {}), nx=True, ex=RECORD_TTL_SECONDS)
-        cached, version = r.mget(_name(key_id), version_name(key_id))  # a racing change wins
-        cached = cached if cached is not None else json.dumps(record or {}).encode()
-    record = json.loads(cached) or None
-    version = (version or b"0").decode()
+        return _fill(r, key_id)
+    return _keep(key_id, json.loads(cached))
+
+
+def _keep(key_id: str, stored: dict) -> tuple[dict | None, str]:
+    version = stored.pop("version", "")
+    record = stored or None
     if record:
+        _grant_of[key_id] = record["grant_id"]
         _local[key_id] = (record, version, time.monotonic())
     else:
         _local.pop(key_id, None)
     return record, version
 
 
+def _fill(r, key_id: str, *, replace: bool = False) -> tuple[dict | None, str]:
+    """From PostgreSQL: the version first, then the data, so the data is at least as new."""
+    grant_id = _grant_of.get(key_id)
+    if grant_id is None:
+        found = ProductionKey.objects.filter(key_id=key_id).values_list("grant_id", flat=True)
+        grant_id = found.first()
+    if grant_id is None:
+        # An unknown id is remembered too ("{}"): garbage with a valid checksum costs one query.
+        r.set(record_name(key_id), "{}", nx=not replace, ex=RECORD_TTL_SECONDS)
+        return _keep(key_id, {})
+    version = current_version(r, grant_id, key_id)
+    record = load_from_database(key_id)
+    stored = json.dumps({**(record or {}), "version": version})
+    if replace:  # safe: whatever it overwrites is refused or refilled, never trusted wrongly
+        r.set(record_name(key_id), stored, ex=RECORD_TTL_SECONDS)
+    elif not r.set(record_name(key_id), stored, nx=True, ex=RECORD_TTL_SECONDS):
+        return _read(r, key_id)  # a racing fill or change wrote first: it wins
+    return _keep(key_id, json.loads(stored))
+
+
+def current_version(r, grant_id: int, key_id: str) -> str:
+    """The key's version, made now if Redis has none (first use, or Redis lost it)."""
+    name = version_name(grant_id, key_id)
+    pipe = r.pipeline(transaction=True)  # one key, one slot
+    pipe.set(name, secrets.token_hex(8), nx=True)
+    pipe.expire(name, VERSION_TTL_SECONDS)
+    pipe.get(name)
+    return pipe.execute()[2].decode()
+
+
 def confirmed(r, key_id: str, version: str) -> bool:
-    return (r.get(version_name(key_id)) or b"0").decode() == version
+    grant_id = _grant_of.get(key_id)
+    if grant_id is None:
+        return False
+    return (r.get(version_name(grant_id, key_id)) or b"").decode() == version
 
 
 def publish(keys) -> None:
-    """After a commit that changed keys or their grant: every process sees it now."""
+    """After a commit that changed keys or their grant: every process sees it now. The
+    versions are replaced first, then the keys are read again and their records written:
+    a publisher dying in between leaves records that are refilled, never trusted."""
     r = client()
-    if r is None:
+    if r is None or not keys:
         return
     try:
-        pipe = r.pipeline(transaction=True)
+        pipe = r.pipeline(transaction=False)
+        versions = {}
         for key in keys:
-            pipe.set(_name(key.key_id), json.dumps(record_of(key)), ex=RECORD_TTL_SECONDS)
-            pipe.incr(version_name(key.key_id))
+            versions[key.key_id] = secrets.token_hex(8)
+            pipe.set(
+                version_name(key.grant_id, key.key_id),
+                versions[key.key_id],
+                ex=VERSION_TTL_SECONDS,
+            )
+        pipe.execute()
+        try:
+            fresh = list(
+                ProductionKey.objects.select_related("grant__organization").filter(
+                    key_id__in=versions
+                )
+            )
+        except DatabaseError:  # the records go instead: the next call refills them
+            for key_id in versions:
+                r.delete(record_name(key_id))
+            return
+        pipe = r.pipeline(transaction=False)
+        for key in fresh:
+            stored = {**record_of(key), "version": versions[key.key_id]}
+            pipe.set(record_name(key.key_id), json.dumps(stored), ex=RECORD_TTL_SECONDS)
         pipe.execute()
     except redis.RedisError as exc:  # the TTL bounds the stale record
         mark_down(exc)

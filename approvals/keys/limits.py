@@ -15,45 +15,70 @@ Each key's calls are counted there too ("k:<key id>:<r|l|q|d>": served, rate-lim
 quota, out of scope), refusals included, in the same round trip; flush adds them up per key
 and day into KeyUsage. Without Redis, refusals wait in the process and are written with its
 next write (an admitted call, a minute's turn), never one write per refused call.
+
+Every key one script call or pipeline touches is in the grant's hash slot, so Redis may be
+a cluster: the grant's dirty minutes and last uses are per grant, and the one global name,
+DIRTY_GRANTS (the grants a flush visits), is written outside the script, once per grant
+and minute.
 """
 
+import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import redis
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from approvals.models import KeyUsage, ProductionKey, UsageBucket, UsageScope
+from approvals.models import ProductionKey, UsageBucket
 
-from . import keystore
+from . import buckets, keystore
+from .buckets import DIRTY_GRANTS, bucket_names, flush, usage_name  # noqa: F401
+from .counts import record_keys, record_scope, record_usage  # noqa: F401  (callers use limits.)
+
+log = logging.getLogger(__name__)
 
 OK, RATE_LIMITED, QUOTA_EXCEEDED, MONTH_UNKNOWN, STALE = 0, 1, 2, -1, -4
 
-# KEYS: rpm, tpm, month, usage bucket, dirty set, last-used hash, the key's version
-# ARGV: rpm limit, tpm limit, monthly limit, tokens, bucket id, key id, now, version read,
-#       scope ("<model>\t<endpoint>")
+# Every key of one call lives in its grant's hash slot ("{grant id}"), so Redis may be a
+# cluster. KEYS: rpm, tpm, month, usage bucket, the grant's dirty minutes, the grant's
+# last-used hash, the key's version. ARGV: rpm limit, tpm limit, monthly limit, tokens,
+# minute, key id, now, version read, scope ("<model>\t<endpoint>"), and what this process
+# admitted without Redis (LocalLimiter.owed): tokens this month, requests and tokens this
+# minute, added to the counters before the call is judged. The fifth value
+# returned is 1 when this call made the minute's bucket dirty: the caller then names the
+# grant in DIRTY_GRANTS (another slot, so outside the script).
 SCRIPT = """
+local function dirty()
+  local new = redis.call('SADD', KEYS[5], ARGV[5])
+  redis.call('EXPIRE', KEYS[5], 172800)
+  return new
+end
 local function refused(measure)
   redis.call('HINCRBY', KEYS[4], 'k:' .. ARGV[6] .. ':' .. measure, 1)
   redis.call('EXPIRE', KEYS[4], 172800)
-  redis.call('SADD', KEYS[5], ARGV[5])
+  return dirty()
 end
-if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[8] then return {-4, 0, 0, 0} end
+if redis.call('GET', KEYS[7]) ~= ARGV[8] then return {-4, 0, 0, 0, 0} end
 local month = redis.call('GET', KEYS[3])
-if not month then return {-1, 0, 0, 0} end
-month = tonumber(month)
+if not month then return {-1, 0, 0, 0, 0} end
+month = tonumber(month) + tonumber(ARGV[10])
+if ARGV[10] ~= '0' then redis.call('INCRBY', KEYS[3], ARGV[10]) end
+if ARGV[11] ~= '0' then
+  redis.call('INCRBY', KEYS[1], ARGV[11])
+  redis.call('EXPIRE', KEYS[1], 120)
+  redis.call('INCRBY', KEYS[2], ARGV[12])
+  redis.call('EXPIRE', KEYS[2], 120)
+end
 local rpm = tonumber(redis.call('GET', KEYS[1]) or '0')
 local tpm = tonumber(redis.call('GET', KEYS[2]) or '0')
 local tokens = tonumber(ARGV[4])
-if month + tokens > tonumber(ARGV[3]) then refused('q') return {2, rpm, tpm, month} end
+if month + tokens > tonumber(ARGV[3]) then return {2, rpm, tpm, month, refused('q')} end
 if rpm + 1 > tonumber(ARGV[1]) or tpm + tokens > tonumber(ARGV[2]) then
-  refused('l')
-  return {1, rpm, tpm, month}
+  return {1, rpm, tpm, month, refused('l')}
 end
 rpm = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], 120)
@@ -66,12 +91,10 @@ redis.call('HINCRBY', KEYS[4], 's:' .. ARGV[9], 1)
 redis.call('HINCRBY', KEYS[4], 't:' .. ARGV[9], tokens)
 redis.call('HINCRBY', KEYS[4], 'k:' .. ARGV[6] .. ':r', 1)
 redis.call('EXPIRE', KEYS[4], 172800)
-redis.call('SADD', KEYS[5], ARGV[5])
 redis.call('HSET', KEYS[6], ARGV[6], ARGV[7])
-return {0, rpm, tpm, month}
+redis.call('EXPIRE', KEYS[6], 172800)
+return {0, rpm, tpm, month, dirty()}
 """
-DIRTY = "ar:use:dirty"
-LAST_USED = "ar:lastused"
 OTHER = "(other)"  # a denied model or endpoint the catalogue does not know
 
 
@@ -84,18 +107,6 @@ class Verdict:
 
 def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
-
-
-def bucket_names(grant_id: int, moment: datetime) -> dict[str, str]:
-    minute, month = moment.strftime("%Y%m%d%H%M"), moment.strftime("%Y%m")
-    tag = f"{{{grant_id}}}"  # one hash slot per grant, should Redis be clustered
-    return {
-        "rpm": f"ar:rpm:{tag}:{minute}",
-        "tpm": f"ar:tpm:{tag}:{minute}",
-        "month": f"ar:mon:{tag}:{month}",
-        "usage": f"ar:use:{tag}:{minute}",
-        "bucket": f"{grant_id}:{minute}",
-    }
 
 
 def scope_field(model: str, endpoint: str) -> str:
@@ -123,14 +134,14 @@ def month_used_in_database(grant_id: int, moment: datetime) -> int:
     )
 
 
-_scripts: dict[int, object] = {}
-
-
-def _script(r):
-    """One Script object per client: it runs by EVALSHA, loading itself once."""
-    if id(r) not in _scripts:
-        _scripts[id(r)] = r.register_script(SCRIPT)
-    return _scripts[id(r)]
+def _announce(r, grant_id: int) -> None:
+    """Names the grant among those with dirty buckets, once per grant and minute. A failure
+    here must not send the call on to PostgreSQL (Redis has counted it): the bucket waits for
+    the grant's next dirty minute instead (docs/operations.md)."""
+    try:
+        r.sadd(DIRTY_GRANTS, grant_id)
+    except redis.RedisError as exc:
+        log.warning("grant %s not marked for flush (%s): its next minute will be", grant_id, exc)
 
 
 def charge(r, **call) -> Verdict:
@@ -139,27 +150,45 @@ def charge(r, **call) -> Verdict:
     `call`: grant_id, key_id, version, limits, tokens, model, endpoint."""
     moment = timezone.now()
     names, keys, args = script_input(moment=moment, **call)
-    script = _script(r)
-    result = script(keys=keys, args=args)
-    if result[0] == MONTH_UNKNOWN:
-        # First call of the month, or Redis lost its counters: start from what PostgreSQL has.
-        month = month_used_in_database(call["grant_id"], moment)
-        r.set(names["month"], month, nx=True, ex=40 * 86400)
-        result = script(keys=keys, args=args)
+    grant_id, script = call["grant_id"], buckets.script(r, SCRIPT)
+    owed = local.owed(grant_id, names)
+    try:
+        result = script(keys=keys, args=[*args, *owed])
+        if result[0] == MONTH_UNKNOWN:
+            # First call of the month, or Redis lost its counters: start from PostgreSQL,
+            # which holds what this process admitted without Redis.
+            month = month_used_in_database(grant_id, moment)
+            r.set(names["month"], month, nx=True, ex=40 * 86400)
+            result = script(keys=keys, args=[*args, 0, *owed[1:]])
+    except redis.RedisError:
+        local.owe(grant_id, names, *owed)
+        raise
+    if result[0] == STALE:
+        local.owe(grant_id, names, *owed)
     if result[0] == MONTH_UNKNOWN:  # gone again at once: Redis is being flushed or evicting
         raise redis.RedisError("the monthly counter vanished as it was seeded")
+    if result[4] == 1:
+        _announce(r, grant_id)
     return verdict_of(result)
+
+
+NOTHING_OWED = (0, 0, 0)
 
 
 def charge_many(r, calls: list[dict]) -> list[Verdict | None]:
     """Several calls charged in one round trip, in order (a pipeline of the same script):
-    None for a call whose month is not counted yet (charge it alone)."""
-    moment, script = timezone.now(), _script(r)
+    None for a call whose month is not counted yet (charge it alone, which also pays what
+    this process owes the grant from an outage)."""
+    moment, script = timezone.now(), buckets.script(r, SCRIPT)
     pipe = r.pipeline(transaction=False)
     for call in calls:
         _, keys, args = script_input(moment=moment, **call)
-        script(keys=keys, args=args, client=pipe)
-    return [None if res[0] == MONTH_UNKNOWN else verdict_of(res) for res in pipe.execute()]
+        script(keys=keys, args=[*args, *NOTHING_OWED], client=pipe)
+    results = pipe.execute()
+    for call, result in zip(calls, results, strict=True):
+        if result[0] != MONTH_UNKNOWN and result[4] == 1:
+            _announce(r, call["grant_id"])
+    return [None if res[0] == MONTH_UNKNOWN else verdict_of(res) for res in results]
 
 
 def verdict_of(result) -> Verdict:
@@ -168,26 +197,29 @@ def verdict_of(result) -> Verdict:
 
 
 def script_input(*, moment, grant_id, key_id, version, limits, tokens, model, endpoint):
-    """The bucket names, and the limits script's keys and arguments, for one call."""
+    """The bucket names, and the limits script's keys and arguments (less what an outage
+    owes, appended by the caller), for one call; every key in the grant's hash slot."""
     names = bucket_names(grant_id, moment)
     # In the order of the script's KEYS and ARGV (see SCRIPT)
-    keys = [names["rpm"], names["tpm"], names["month"], names["usage"], DIRTY, LAST_USED]
-    keys.append(keystore.version_name(key_id))
+    keys = [names["rpm"], names["tpm"], names["month"], names["usage"], names["dirty"]]
+    keys += [names["seen"], keystore.version_name(grant_id, key_id)]
     args = [limits["requests_per_minute"], limits["tokens_per_minute"], limits["monthly_tokens"]]
-    args += [tokens, names["bucket"], key_id, int(moment.timestamp()), version]
+    args += [tokens, names["minute"], key_id, int(moment.timestamp()), version]
     args.append(scope_field(model, endpoint))
     return names, keys, args
 
 
 def note_scope_denied(r, *, grant_id: int, key_id: str, model: str, endpoint: str) -> None:
     names = bucket_names(grant_id, timezone.now())
-    pipe = r.pipeline(transaction=False)
+    pipe = r.pipeline(transaction=False)  # every key in the grant's slot
     pipe.hincrby(names["usage"], "scope_denied", 1)
     pipe.hincrby(names["usage"], f"k:{key_id}:d", 1)
     pipe.hincrby(names["usage"], "d:" + scope_field(*known_scope(model, endpoint)), 1)
     pipe.expire(names["usage"], 172800)
-    pipe.sadd(DIRTY, names["bucket"])
-    pipe.execute()
+    pipe.sadd(names["dirty"], names["minute"])
+    pipe.expire(names["dirty"], 172800)
+    if pipe.execute()[4] == 1:
+        _announce(r, grant_id)
 
 
 def local_share() -> int:
@@ -216,6 +248,28 @@ class LocalLimiter:
         self._lock = threading.Lock()
         self._counts: dict[tuple, list[int]] = {}
         self._refused: Counter = Counter()  # (key id, day, measure): written in a batch
+        self._owed: dict[int, Counter] = {}  # grant id -> Redis counter name -> amount
+
+    def owe(self, grant_id: int, names: dict, tokens: int, requests: int, minute_tokens: int):
+        """Notes what was admitted while Redis was configured but down, for the grant's next
+        call through Redis to add to its counters: a restarted Redis (or one that missed the
+        outage) then does not admit the same tokens again. Only the current names are kept."""
+        with self._lock:
+            kept = self._owed.get(grant_id, Counter())
+            kept = Counter({n: v for n, v in kept.items() if n in names.values()})
+            kept.update(
+                {names["month"]: tokens, names["rpm"]: requests, names["tpm"]: minute_tokens}
+            )
+            self._owed[grant_id] = kept
+
+    def owed(self, grant_id: int, names: dict) -> tuple[int, int, int]:
+        """Takes what is owed to the grant's current counters: month tokens, minute requests
+        and tokens (zeros when nothing is)."""
+        if not self._owed:
+            return 0, 0, 0
+        with self._lock:
+            kept = self._owed.pop(grant_id, Counter())
+        return kept[names["month"]], kept[names["rpm"]], kept[names["tpm"]]
 
     def _tally(self, key_id: str, moment: datetime, measure: str) -> None:
         self._refused[(key_id, timezone.localdate(moment), measure)] += 1
@@ -259,6 +313,8 @@ class LocalLimiter:
             else:
                 verdict = None
                 self._counts[minute] = [requests + 1, used_tokens + tokens]
+        if verdict is None and settings.GATEWAY_REDIS_URL:
+            self.owe(grant_id, bucket_names(grant_id, moment), tokens, 1, tokens)
         if verdict is not None:
             if turned:
                 self.write_refusals()
@@ -294,102 +350,4 @@ class LocalLimiter:
         )
 
 
-def record_usage(*, grant_id: int, minute: datetime, requests=0, tokens=0, scope_denied=0):
-    _add(
-        UsageBucket,
-        {"grant_id": grant_id, "minute": minute},
-        {"requests": requests, "tokens": tokens, "scope_denied": scope_denied},
-    )
-
-
-def record_scope(*, grant_id: int, day, model: str, endpoint: str, requests=0, tokens=0, denied=0):
-    """Adds to a grant's day on one model and endpoint, like record_usage."""
-    _add(
-        UsageScope,
-        {"grant_id": grant_id, "day": day, "model_name": model, "endpoint": endpoint},
-        {"requests": requests, "tokens": tokens, "denied": denied},
-    )
-
-
-KEY_MEASURES = {
-    "r": "requests",
-    "l": "rate_limited",
-    "q": "quota_exceeded",
-    "d": "scope_denied",
-}
-
-
-def record_keys(counted: Counter) -> None:
-    """Adds counts by (key id, day, measure letter) to KeyUsage: one write per key and day."""
-    rows: dict[tuple, dict[str, int]] = {}
-    for (key_id, day, measure), value in counted.items():
-        rows.setdefault((key_id, day), {})[KEY_MEASURES[measure]] = value
-    pks = dict(
-        ProductionKey.objects.filter(key_id__in={k for k, _ in rows}).values_list("key_id", "pk")
-    )
-    for (key_id, day), measures in rows.items():
-        if key_id in pks:
-            _add(KeyUsage, {"key_id": pks[key_id], "day": day}, measures)
-
-
-def _add(model, key: dict, counts: dict) -> None:
-    """Adds `counts` to the row of `model` at `key` (unique), making it when there is none."""
-    if model.objects.filter(**key).update(**{f: F(f) + n for f, n in counts.items()}):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, **counts)
-    except IntegrityError:  # another process made the row first
-        _add(model, key, counts)
-
-
 local = LocalLimiter()
-
-
-SCOPE_MEASURES = {"s": "requests", "t": "tokens", "d": "denied"}
-
-
-def flush(r, *, batch: int = 1000) -> int:
-    """Moves usage buckets and last-use times from Redis to PostgreSQL; returns buckets moved.
-    Each bucket is read and deleted in one MULTI, so no increment falls between the two.
-    Per-scope counts are added up over the batch first: one write per grant, day and scope."""
-    moved, scopes, per_key = 0, Counter(), Counter()
-    for member in r.spop(DIRTY, batch) or []:
-        grant_id, minute = member.decode().split(":")
-        name = f"ar:use:{{{grant_id}}}:{minute}"
-        pipe = r.pipeline(transaction=True)
-        pipe.hgetall(name)
-        pipe.delete(name)
-        counts = {k.decode(): int(v) for k, v in pipe.execute()[0].items()}
-        if counts:
-            at = timezone.make_aware(datetime.strptime(minute, "%Y%m%d%H%M"), UTC)
-            totals = {f: counts.get(f, 0) for f in ("requests", "tokens", "scope_denied")}
-            if any(totals.values()):  # a minute of refusals only adds no empty bucket
-                record_usage(grant_id=int(grant_id), minute=at, **totals)
-            day = timezone.localdate(at)
-            for field, value in counts.items():
-                if field[:2] == "k:":
-                    key_id, measure = field[2:].rsplit(":", 1)
-                    per_key[(key_id, day, measure)] += value
-                elif field[:2] in ("s:", "t:", "d:"):
-                    model, endpoint = field[2:].split("\t", 1)
-                    scopes[(int(grant_id), day, model, endpoint, field[0])] += value
-            moved += 1
-    _record_scopes(scopes)
-    record_keys(per_key)
-    pipe = r.pipeline(transaction=True)
-    pipe.hgetall(LAST_USED)
-    pipe.delete(LAST_USED)
-    for key_id, stamp in pipe.execute()[0].items():
-        ProductionKey.objects.filter(key_id=key_id.decode()).update(
-            last_used_at=datetime.fromtimestamp(int(stamp), tz=UTC)
-        )
-    return moved
-
-
-def _record_scopes(counted: Counter) -> None:
-    rows: dict[tuple, dict[str, int]] = {}
-    for (grant_id, day, model, endpoint, measure), value in counted.items():
-        rows.setdefault((grant_id, day, model, endpoint), {})[SCOPE_MEASURES[measure]] = value
-    for (grant_id, day, model, endpoint), measures in rows.items():
-        record_scope(grant_id=grant_id, day=day, model=model, endpoint=endpoint, **measures)

@@ -242,6 +242,8 @@ GATEWAY_REDIS_URL = env.str(
 )
 GATEWAY_AUTH_CACHE_SECONDS = env.int("GATEWAY_AUTH_CACHE_SECONDS", default=10)
 GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=5.0)
+# GATEWAY_REDIS_URL names one node of a Redis Cluster: the client finds the others.
+GATEWAY_REDIS_CLUSTER = env.bool("GATEWAY_REDIS_CLUSTER", default=False)
 # Without Redis each process admits this share of a limit (1/N): set it to the number of
 # gateway-facing processes so that together they stay within the limit.
 GATEWAY_PROCESSES = env.int("GATEWAY_PROCESSES", default=4)
