@@ -28,6 +28,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .errors import InvalidInput
+
 COUNT_CAP = 1000
 FORWARD, BACKWARD = "n", "p"
 
@@ -178,14 +180,24 @@ def link(url: str, cursor: str | None) -> str | None:
 class KeysetPagination(BasePagination):
     """The API's keyset pages: `{"next", "previous", "results"}` (the contract's links),
     `?cursor=` and `?page_size=` (1 to max_page_size). A view sets `order` (and may add
-    fields to the response, such as a capped count)."""
+    fields to the response, such as a capped count). `counted` adds the contract's `count`,
+    capped (`capped_count`), and `count_exact`, false when the count stopped at the cap."""
 
     order: Sequence[str] = ("-pk",)
+    counted = False
     page_size, max_page_size = 50, 200
 
-    def __init__(self, order: Sequence[str] | None = None):
+    def __init__(self, order: Sequence[str] | None = None, *, counted: bool | None = None):
         if order is not None:
             self.order = tuple(order)
+        if counted is not None:
+            self.counted = counted
+
+    @classmethod
+    def of(cls, *order: str, counted: bool = False) -> type["KeysetPagination"]:
+        """A pagination class for a view's `pagination_class`: `KeysetPagination.of("-created_at",
+        "-pk", counted=True)`."""
+        return type(cls.__name__, (cls,), {"order": order, "counted": counted})
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -199,10 +211,13 @@ class KeysetPagination(BasePagination):
             )
         except BadPage as exc:
             raise ApiValidationError({exc.field: [str(exc)]}) from exc
+        self.count = capped_count(queryset) if self.counted else None
         return self.page.items
 
     def get_paginated_response(self, data, **extra):
         url = self.request.build_absolute_uri()
+        if self.count is not None:
+            extra = {"count": self.count[0], "count_exact": self.count[1], **extra}
         return Response(
             {
                 "next": link(url, self.page.next_cursor),
@@ -213,7 +228,7 @@ class KeysetPagination(BasePagination):
         )
 
     def get_paginated_response_schema(self, schema):
-        return {
+        page = {
             "type": "object",
             "required": ["next", "previous", "results"],
             "properties": {
@@ -222,6 +237,19 @@ class KeysetPagination(BasePagination):
                 "results": schema,
             },
         }
+        if self.counted:
+            page["required"] = ["count", "count_exact", *page["required"]]
+            page["properties"] = {
+                "count": {
+                    "type": "integer",
+                    "description": f"Rows in the whole list: exact up to {COUNT_CAP:,}; "
+                    f"beyond, {COUNT_CAP:,} with count_exact false (the count stops at "
+                    f"{COUNT_CAP:,}).",
+                },
+                "count_exact": {"type": "boolean"},
+                **page["properties"],
+            }
+        return page
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -247,3 +275,17 @@ def page_links(request, page: Page) -> dict:
     templates/includes/pager.html draws them."""
     here = request.get_full_path()
     return {"previous": link(here, page.previous_cursor), "next": link(here, page.next_cursor)}
+
+
+def page_for(request, queryset: QuerySet, *, order: Sequence[str], size: int = 50) -> tuple:
+    """A page view's keyset page of `queryset` at `?cursor=`, and its links (page_links). A
+    cursor this list did not give out is InvalidInput: the page answers 400 and says why
+    (config.exceptions.DomainErrorPages), never a 500."""
+    try:
+        page = keyset(queryset, order=order, cursor=request.GET.get("cursor"), size=size)
+    except BadPage as exc:
+        raise InvalidInput(
+            "This link to a page of the list is broken or out of date: start from the first page.",
+            extra={exc.field: [str(exc)]},
+        ) from exc
+    return page, page_links(request, page)

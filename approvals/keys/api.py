@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.auth import gateway as gateway_auth
 from accounts.errors import NotAllowed
 from accounts.models import Role
+from accounts.paging import KeysetPagination
 from accounts.permissions import HasRole
 from approvals import access
 from approvals.serializers import GrantSerializer
@@ -100,10 +101,16 @@ class GrantDetailView(APIView):
 
 
 class GrantKeysView(APIView):
+    """A grant's keys, newest first, by cursor: rotations and revocations keep adding keys."""
+
+    pagination_class = KeysetPagination.of("-created_at", "-pk", counted=True)
+
     @extend_schema(responses={200: KeySerializer(many=True)})
     def get(self, request, pk: int):
         grant = access.get_grant_for(request.user, pk)
-        return Response(KeySerializer(grant.keys.all(), many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(grant.keys.all(), request, view=self)
+        return paginator.get_paginated_response(KeySerializer(page, many=True).data)
 
     @extend_schema(request=MintSerializer, responses={201: NewKeySerializer})
     def post(self, request, pk: int):

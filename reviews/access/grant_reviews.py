@@ -24,13 +24,14 @@ from audit.services import record
 from reviews import eligibility, notifications
 from reviews.models import GrantReview
 
+from . import eligible
 from .reduction import Reduction, reduction_to_use
 
 CERTIFY, REDUCE, REVOKE = "certify", "reduce", "revoke"
 DECISIONS = (CERTIFY, REDUCE, REVOKE)
 S = GrantReview.Status
 DECIDED_AS = {CERTIFY: S.CERTIFIED, REDUCE: S.REDUCED, REVOKE: S.REVOKED}
-DECIDABLE = (S.OPEN, S.LAPSED)
+DECIDABLE = eligible.DECIDABLE
 
 
 def rereview_open(
@@ -116,16 +117,15 @@ def get_item_for(user, pk: int) -> GrantReview:
     return item
 
 
-def items_for(reviewer, items) -> list[GrantReview]:
-    """Of `items` (a queryset), those `reviewer` may decide now; specialists' own first."""
-    members_of = set(reviewer.memberships.values_list("organization_id", flat=True))
-    mine = [
-        item
-        for item in items.select_related("grant__application", "grant__organization", "campaign")
-        if item.status in DECIDABLE and refusal(reviewer, item, member_org_ids=members_of) is None
-    ]
-    mine.sort(key=lambda item: not eligibility.is_specialist_for(reviewer, item.grant.application))
-    return mine
+def items_for(reviewer, items):
+    """Of `items` (a queryset), those `reviewer` may decide now, as a queryset in
+    eligible.MINE_ORDER: a specialist's own first, then the most urgent. The same rules as
+    refusal(), in SQL (reviews/access/eligible.py)."""
+    return (
+        eligible.decidable(reviewer, items)
+        .select_related("grant__application", "grant__organization", "campaign")
+        .order_by(*eligible.MINE_ORDER)
+    )
 
 
 # What was used, and the reduction to it (reviews/access/reduction.py).
