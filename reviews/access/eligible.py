@@ -57,7 +57,7 @@ class JsonArrayOverlap(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         marks = ", ".join(["%s"] * len(self.values))
         return (
-            # noqa: the column as compiled and placeholders only; the values are parameters
+            # The column as compiled and placeholders only: the values are parameters.
             f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value IN ({marks}))",  # noqa: S608
             (*params, *self.values),
         )
