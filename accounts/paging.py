@@ -170,11 +170,11 @@ def page_size(params, default: int = 50, most: int = 200) -> int:
     return int(given)
 
 
-def link(url: str, cursor: str | None) -> str | None:
-    """`url` with its cursor replaced (other query parameters kept), or None."""
+def link(url: str, cursor: str | None, param: str = "cursor") -> str | None:
+    """`url` with its cursor (`param`) replaced (other query parameters kept), or None."""
     if cursor is None:
         return None
-    return replace_query_param(remove_query_param(url, "cursor"), "cursor", cursor)
+    return replace_query_param(remove_query_param(url, param), param, cursor)
 
 
 class KeysetPagination(BasePagination):
@@ -270,22 +270,28 @@ class KeysetPagination(BasePagination):
         ]
 
 
-def page_links(request, page: Page) -> dict:
+def page_links(request, page: Page, param: str = "cursor") -> dict:
     """A page view's links to the pages around `page`, keeping the other query parameters;
     templates/includes/pager.html draws them."""
     here = request.get_full_path()
-    return {"previous": link(here, page.previous_cursor), "next": link(here, page.next_cursor)}
+    return {
+        "previous": link(here, page.previous_cursor, param),
+        "next": link(here, page.next_cursor, param),
+    }
 
 
-def page_for(request, queryset: QuerySet, *, order: Sequence[str], size: int = 50) -> tuple:
-    """A page view's keyset page of `queryset` at `?cursor=`, and its links (page_links). A
-    cursor this list did not give out is InvalidInput: the page answers 400 and says why
+def page_for(
+    request, queryset: QuerySet, *, order: Sequence[str], size: int = 50, param: str = "cursor"
+) -> tuple:
+    """A page view's keyset page of `queryset` at `?cursor=` (`param`: another name, for a
+    second list on the same page), and its links (page_links). A cursor this list did not
+    give out is InvalidInput: the page answers 400 and says why
     (config.exceptions.DomainErrorPages), never a 500."""
     try:
-        page = keyset(queryset, order=order, cursor=request.GET.get("cursor"), size=size)
+        page = keyset(queryset, order=order, cursor=request.GET.get(param), size=size)
     except BadPage as exc:
         raise InvalidInput(
             "This link to a page of the list is broken or out of date: start from the first page.",
-            extra={exc.field: [str(exc)]},
+            extra={param if exc.field == "cursor" else exc.field: [str(exc)]},
         ) from exc
-    return page, page_links(request, page)
+    return page, page_links(request, page, param)

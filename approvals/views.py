@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from accounts import views as account_views
 from accounts.errors import DomainError
 from accounts.models import Role
+from accounts.paging import capped_count, count_label, page_for
 from accounts.readiness import missing_steps
 from approvals.policy import evidence
 from approvals.policy import versions as policy
@@ -21,7 +22,7 @@ from approvals.portal import dashboard, reading
 from audit.models import AuditEvent
 
 from . import access, catalogue, lifecycle
-from .api import validated
+from .api import LIST_ORDER, validated
 from .grants import grant_state
 from .models import Application, DomainKind, Grant
 from .serializers import ApplicationInputSerializer
@@ -77,6 +78,7 @@ MOVED_BY = {
     "application.rejected": "decision.reject",
     "application.changes_requested": "decision.request_changes",
 }
+PAGE_SIZE = 50  # rows on a page of a list
 # Replying makes sense while someone reviews it, or is waiting on the applicant.
 REPLYABLE = {"submitted", "in_review", "changes_requested"}
 
@@ -187,17 +189,19 @@ def portal_home(request):
 @login_required
 def application_list(request):
     _developer(request)
-    applications = access.applications_visible_to(request.user).order_by("-created_at")
+    applications = access.applications_visible_to(request.user)
     status = request.GET.get("status", "")
     if status in Application.Status.values:
         applications = applications.filter(status=status)
-    applications = list(applications)
-    unread = reading.unread_counts(request.user, applications)
+    page, pager = page_for(request, applications, order=LIST_ORDER, size=PAGE_SIZE)
+    unread = reading.unread_counts(request.user, page.items)
     return render(
         request,
         "portal/applications/list.html",
         {
-            "applications": [(a, unread.get(a.pk, 0)) for a in applications],
+            "applications": [(a, unread.get(a.pk, 0)) for a in page],
+            "count": count_label(*capped_count(applications)),
+            "pager": pager,
             "status_shown": Application.Status(status).label
             if status in Application.Status.values
             else "",
