@@ -285,8 +285,7 @@ def application_detail(request, pk):
         target_type="application", target_id=str(application.pk)
     ).order_by("id")
     members = set(application.organization.memberships.values_list("user_id", flat=True))
-    since = reading.mark_read(user=request.user, application=application)
-    new_ids = set(reading.unread(request.user, application, since).values_list("pk", flat=True))
+    conversation = reading.conversation(request, application)
     grant = Grant.objects.filter(application=application).first()
     live = lifecycle.content_of(application)
     # The submitted revision is shown as it was; edits made since are shown apart.
@@ -313,8 +312,9 @@ def application_detail(request, pk):
                     if c.author_id in members
                     else "Reviewer",
                 )
-                for c in application.comments.select_related("author")
+                for c in conversation.pop("comments_shown")
             ],
+            **conversation,
             "application": application,
             "revision": revision,
             "screening": screening,
@@ -327,7 +327,6 @@ def application_detail(request, pk):
             "timeline": _timeline(timeline, request.user, application),
             "next_step": _next_step(application, state),
             "replyable": application.status in REPLYABLE,
-            "new_ids": new_ids,
             "missing": missing_steps(request.user),
             "editable": application.status in lifecycle.EDITABLE,
             "withdrawable": application.status in lifecycle.WITHDRAWABLE,
