@@ -74,7 +74,7 @@ def decidable(reviewer, items):
     """Of `items` (a queryset of GrantReview), those `reviewer` may decide now, annotated
     with `due` and `rank` (0: needs a specialist in one of the reviewer's specialties)."""
     if not (reviewer.is_authenticated and reviewer.has_role(Role.REVIEWER, Role.ADMIN)):
-        return items.none()
+        return with_due(items).annotate(rank=Value(1)).none()
     application = "grant__application__"
     mine = JsonArrayOverlap(f"{application}specialist_domains", reviewer.specialties)
     items = (
