@@ -132,7 +132,16 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "sla_due_at"])]
+        indexes = [
+            models.Index(fields=["status", "sla_due_at"]),
+            # The lists, newest first (accounts/paging.py): everyone's, an organization's, and
+            # by status (the reviewers' and admins' filter, the developer's counts).
+            models.Index(fields=["created_at", "id"], name="application_newest"),
+            models.Index(
+                fields=["organization", "created_at", "id"], name="application_org_newest"
+            ),
+            models.Index(fields=["status", "created_at", "id"], name="application_status_newest"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.title}"
@@ -212,6 +221,10 @@ class Grant(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="grant_newest"),
+            models.Index(fields=["organization", "created_at", "id"], name="grant_org_newest"),
+        ]
 
     def __str__(self):
         return f"grant {self.pk} for application {self.application_id}"
@@ -238,6 +251,7 @@ class ProductionKey(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["grant", "created_at", "id"], name="key_grant_newest")]
 
     def __str__(self):
         return f"{self.name} ({self.key_id})"

@@ -9,8 +9,6 @@ opt-outs or specialties) is `?|` on PostgreSQL (jsonb, GIN-indexable) and json_e
 the embedded default.
 """
 
-from datetime import UTC, datetime
-
 from django.db.models import (
     BooleanField,
     Case,
@@ -26,11 +24,11 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from approvals.routing import EXTRA_SCRUTINY, POLICY_ESCALATION
-from reviews.models import GrantReview
+from reviews.models import NO_DUE_DATE, GrantReview
 
 DECIDABLE = (GrantReview.Status.OPEN, GrantReview.Status.LAPSED)
-# Items without a due date (re-reviews) come after those with one, on every database.
-NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
+# Items without a due date (re-reviews) come after those with one, on every database
+# (NO_DUE_DATE; the index grantreview_most_urgent is on the same expression).
 ORDER = ("due", "created_at", "pk")  # most urgent first
 MINE_ORDER = ("rank", *ORDER)  # a specialist's own items before the others
 
