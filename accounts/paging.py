@@ -121,16 +121,26 @@ def _position(item, order: Sequence[str]) -> list:
     return [getattr(item, name.lstrip("-")) for name in order]
 
 
-def keyset(queryset: QuerySet, *, order: Sequence[str], cursor: str | None, size: int) -> Page:
+def keyset(queryset, *, order: Sequence[str], cursor: str | None, size: int) -> Page:
     """Up to `size` rows of `queryset` in `order` (field or annotation names, "-" for
     descending, the last unique; no NULLs in them), after or before the row `cursor` names.
-    One query, plus none: one extra row tells whether there is more."""
-    direction, values = decode(cursor, queryset, order) if cursor else (FORWARD, None)
+    One query, plus none: one extra row tells whether there is more.
+
+    `queryset` may be a list of querysets, ranks of one list: order[0] is then "rank", an
+    annotation each part holds as Value(its index), and the list is part 0 in order[1:],
+    then part 1, ...: one index range per part, where ordering by a computed rank would sort
+    every row (reviews.access.eligible's work list)."""
+    parts = list(queryset) if isinstance(queryset, list | tuple) else None
+    if parts is not None and order[0] != "rank":
+        raise ValueError("ranked parts are ordered by 'rank' first")
+    direction, values = (
+        decode(cursor, (parts or [queryset])[0], order) if cursor else (FORWARD, None)
+    )
     backward = direction == BACKWARD
-    rows = queryset
-    if values is not None:
-        rows = rows.filter(_beyond(order, values, backward=backward))
-    rows = list(rows.order_by(*(_reversed(order) if backward else order))[: size + 1])
+    if parts is None:
+        rows = _rows(queryset, order, values, backward, size + 1)
+    else:
+        rows = _ranked_rows(parts, order[1:], values, backward, size + 1)
     more, rows = len(rows) > size, rows[:size]
     if backward:
         rows.reverse()
@@ -149,10 +159,33 @@ def keyset(queryset: QuerySet, *, order: Sequence[str], cursor: str | None, size
     )
 
 
+def _rows(queryset, order, values, backward: bool, limit: int) -> list:
+    if values is not None:
+        queryset = queryset.filter(_beyond(order, values, backward=backward))
+    return list(queryset.order_by(*(_reversed(order) if backward else order))[:limit])
+
+
+def _ranked_rows(parts, order, values, backward: bool, limit: int) -> list:
+    """Up to `limit` rows from the part the cursor is in, then the parts after it (before
+    it, backward): one query a part it reaches."""
+    rank = (len(parts) - 1 if backward else 0) if values is None else values[0]
+    if not (isinstance(rank, int) and 0 <= rank < len(parts)):
+        raise BadPage("This cursor is not one this list gave out.")
+    within, rows = (values[1:] if values is not None else None), []
+    while 0 <= rank < len(parts) and len(rows) < limit:
+        rows += _rows(parts[rank], order, within, backward, limit - len(rows))
+        rank, within = rank + (-1 if backward else 1), None
+    return rows
+
+
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, exact): exact up to `cap`, else `cap` as a lower bound; reads at most cap + 1
     index entries."""
-    found = queryset.order_by().values("pk")[: cap + 1].count()
+    found = 0
+    for part in queryset if isinstance(queryset, list | tuple) else [queryset]:  # or ranks
+        found += part.order_by().values("pk")[: cap + 1 - found].count()
+        if found > cap:
+            break
     return (found, True) if found <= cap else (cap, False)
 
 

@@ -52,10 +52,11 @@ class ItemPagination(KeysetPagination):
 
 def _items_page(view, request, items, order):
     """`items` in `order`; with `mine=yes`, only those this reviewer may decide (in SQL,
-    grant_reviews.items_for), in the work list's order."""
+    grant_reviews.work_list), a specialist's own first."""
     if request.query_params.get("mine") == "yes":
-        items, order = grant_reviews.items_for(request.user, items), ("rank", *order)
-    items = items.select_related("grant__application", "grant__organization", "campaign")
+        items, order = grant_reviews.work_list(request.user, items), ("rank", *order)
+    else:
+        items = items.select_related("grant__application", "grant__organization", "campaign")
     paginator = view.pagination_class(order)
     page = paginator.paginate_queryset(items, request, view=view)
     return paginator.get_paginated_response(

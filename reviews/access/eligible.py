@@ -68,11 +68,11 @@ def with_due(items):
     return items.annotate(due=Coalesce("due_at", Value(NO_DUE_DATE), output_field=DateTimeField()))
 
 
-def decidable(reviewer, items):
-    """Of `items` (a queryset of GrantReview), those `reviewer` may decide now, annotated
-    with `due` and `rank` (0: needs a specialist in one of the reviewer's specialties)."""
+def _decidable(reviewer, items):
+    """(`items` `reviewer` may decide, annotated with `due`; the condition "needs a specialist
+    in one of the reviewer's specialties"), or None for someone who decides nothing."""
     if not (reviewer.is_authenticated and reviewer.has_role(Role.REVIEWER, Role.ADMIN)):
-        return with_due(items).annotate(rank=Value(1)).none()
+        return None, None
     application = "grant__application__"
     mine = JsonArrayOverlap(f"{application}specialist_domains", reviewer.specialties)
     items = (
@@ -86,6 +86,28 @@ def decidable(reviewer, items):
         items = items.exclude(**{f"{application}route_name": POLICY_ESCALATION})
     # An extra-scrutiny grant is re-certified by a specialist of one of its domains.
     items = items.exclude(Q(**{f"{application}route_name": EXTRA_SCRUTINY}) & ~Q(mine))
-    return with_due(items).annotate(
+    return with_due(items), mine
+
+
+def decidable(reviewer, items):
+    """Of `items` (a queryset of GrantReview), those `reviewer` may decide now, annotated
+    with `due` and `rank` (0: needs a specialist in one of the reviewer's specialties)."""
+    chosen, mine = _decidable(reviewer, items)
+    if chosen is None:
+        return with_due(items).annotate(rank=Value(1)).none()
+    return chosen.annotate(
         rank=Case(When(mine, then=Value(0)), default=Value(1), output_field=IntegerField())
     )
+
+
+def work_list(reviewer, items) -> list:
+    """decidable() as ranks for accounts.paging.keyset in MINE_ORDER: the specialist's own,
+    then the others, each one range of the index grantreview_most_urgent, where ordering by
+    the computed rank would sort every open item."""
+    chosen, mine = _decidable(reviewer, items)
+    if chosen is None:
+        return [with_due(items).annotate(rank=Value(r)).none() for r in (0, 1)]
+    return [
+        chosen.filter(mine).annotate(rank=Value(0, output_field=IntegerField())),
+        chosen.exclude(mine).annotate(rank=Value(1, output_field=IntegerField())),
+    ]

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db.models import Q, Value
 
 from accounts.models import User
 from accounts.paging import BadPage, capped_count, encode, keyset, page_size
@@ -97,3 +98,31 @@ def test_page_size_out_of_range_names_the_field(given):
         page_size({"page_size": given})
     assert refused.value.field == "page_size"
     assert page_size({}) == 50 and page_size({"page_size": "7"}) == 7
+
+
+def ranks(people):
+    """The people in two ranks: joined in the first four hours, then the others."""
+    early = Q(date_joined__lt=START + timedelta(hours=4))
+    return [
+        people.filter(early).annotate(rank=Value(0)),
+        people.exclude(early).annotate(rank=Value(1)),
+    ]
+
+
+def test_ranked_parts_walk_as_one_list_both_ways(people):
+    order = ("rank", "-date_joined", "pk")
+    parts = ranks(people)
+    expected = [u.pk for u in parts[0].order_by(*order[1:])] + [
+        u.pk for u in parts[1].order_by(*order[1:])
+    ]
+    seen, pages, last = walk(parts, order, size=4)
+    assert seen == expected and pages == 6
+    back, cursor = [], last.previous_cursor
+    while cursor:
+        page = keyset(parts, order=order, cursor=cursor, size=4)
+        back = [u.pk for u in page] + back
+        cursor = page.previous_cursor
+    assert back + [u.pk for u in last] == expected
+    assert capped_count(parts) == (23, True) and capped_count(parts, cap=20) == (20, False)
+    with pytest.raises(BadPage):
+        keyset(parts, order=order, cursor=encode("n", [7, "2026-11-01T00:00:00+00:00", 1]), size=4)
