@@ -134,13 +134,10 @@ class Application(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "sla_due_at"]),
-            # The lists, newest first (accounts/paging.py): everyone's, an organization's, and
-            # by status (the reviewers' and admins' filter, the developer's counts).
-            models.Index(fields=["created_at", "id"], name="application_newest"),
-            models.Index(
-                fields=["organization", "created_at", "id"], name="application_org_newest"
-            ),
-            models.Index(fields=["status", "created_at", "id"], name="application_status_newest"),
+            # The lists newest first (accounts/paging.py): all, an organization's, a status's.
+            models.Index(fields=["created_at", "id"], name="apps_newest"),
+            models.Index(fields=["organization", "created_at", "id"], name="apps_org_newest"),
+            models.Index(fields=["status", "created_at", "id"], name="apps_status_newest"),
         ]
 
     def __str__(self):
