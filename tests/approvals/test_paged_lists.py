@@ -157,3 +157,21 @@ def test_the_developers_home_costs_the_same_with_three_grants_or_thirty(client, 
     assert page.count('<li data-grant="') == 10
     assert "All 30 of your grants" in page and "the newest 10 are shown here" in page
     assert "All 30 applications" in page
+
+
+def test_the_grants_api_walks_what_each_role_may_see_once(api, dev_a, dev_b, reviewer, admin):
+    a, b = grants_made(dev_a, 6), grants_made(dev_b, 4)
+    url = "/api/v1/grants/?page_size=4"
+    assert walk(api(dev_a), url) == newest_first(a)
+    assert walk(api(admin), url) == newest_first(a + b)
+    org_b = organization_of(dev_b).pk
+    assert walk(api(admin), f"{url}&organization={org_b}") == newest_first(b)
+    assert walk(api(dev_a), f"{url}&organization={org_b}") == []
+    Grant.objects.filter(pk=a[0].pk).update(status="suspended")
+    suspended = api(dev_a).get("/api/v1/grants/?status=suspended").json()
+    assert [g["id"] for g in suspended["results"]] == [a[0].pk] and suspended["count"] == 1
+    assert api(reviewer).get("/api/v1/grants/").status_code == 403
+    for query, field in (("status=lost", "status"), ("organization=x", "organization")):
+        refused = api(admin).get(f"/api/v1/grants/?{query}")
+        assert refused.status_code == 400 and field in refused.json()
+    assert api(admin).get("/api/v1/grants/?cursor=abc").status_code == 400

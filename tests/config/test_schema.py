@@ -74,6 +74,7 @@ def test_paginated_lists_are_documented_as_the_page_they_return(api, dev_a, path
     [
         "/api/v1/applications/",
         "/api/v1/applications/{id}/comments/",
+        "/api/v1/grants/",
         "/api/v1/grants/{id}/keys/",
         "/api/v1/access-reviews/{id}/items/",
         "/api/v1/access-review-items/",
