@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -180,13 +179,9 @@ def _reveal(request, key: ProductionKey, text: str, *, replaced: ProductionKey |
 
 @login_required
 def grant_list(request):
-    now = timezone.now()
-    live = Q(keys__revoked_at__isnull=True) & (
-        Q(keys__expires_at__isnull=True) | Q(keys__expires_at__gt=now)
-    )
     visible = access.grants_visible_to(request.user)
     grants = visible.select_related("application", "organization").annotate(
-        active_keys=Count("keys", filter=live)
+        active_keys=keys.active_key_count(timezone.now())
     )
     page, pager = page_for(request, grants, order=GRANT_ORDER, size=PAGE_SIZE)
     states = grant_states(page.items)

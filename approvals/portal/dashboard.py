@@ -9,12 +9,13 @@ import reviews."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.paging import capped_count, count_label
 from approvals import access
+from approvals.keys.services import active_key_count
 from approvals.keys.usage import used_in_period_many
 from approvals.models import Application, Grant, ProductionKey
 
@@ -157,13 +158,10 @@ def dashboard(user) -> dict:
     now = timezone.now()
     applications = access.applications_visible_to(user)
     counts = {status: capped_count(applications.filter(status=status)) for status in S.values}
-    live = Q(keys__revoked_at__isnull=True) & (
-        Q(keys__expires_at__isnull=True) | Q(keys__expires_at__gt=now)
-    )
     visible = access.grants_visible_to(user)
     grants = list(
         visible.select_related("application")
-        .annotate(active_keys=Count("keys", filter=live))
+        .annotate(active_keys=active_key_count(now))
         .order_by("-created_at", "-pk")[:GRANTS_SHOWN]
     )
     used = used_in_period_many([g.pk for g in grants], _month_start(now), now)
