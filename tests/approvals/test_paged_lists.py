@@ -155,7 +155,7 @@ def test_the_developers_home_costs_the_same_with_three_grants_or_thirty(client, 
     many, page = home_queries(client, dev_a)
     assert many == few
     assert page.count('<li data-grant="') == 10
-    assert "All 30 of your grants" in page and "the newest 10 are shown here" in page
+    assert "All your grants</a> (30; the newest 10 are shown here)" in page
     assert "All 30 applications" in page
 
 
