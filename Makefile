@@ -78,3 +78,10 @@ clean:
 bench-audit: $(VENV)/.dev
 	$(BIN)/python -m bench.audit
 # end bench-audit
+
+# bench-queue: the review queue at 1,000, 100,000 and 1,000,000 applications, each in its own
+# PostgreSQL database (access_review_queue_bench_<size>, kept; BENCH_QUEUE_REBUILD=1 rebuilds).
+.PHONY: bench-queue
+bench-queue: $(VENV)/.dev
+	$(BIN)/python -m bench.queue
+# end bench-queue

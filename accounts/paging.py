@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import FieldError, ValidationError
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import EmptyResultSet, FieldError, ValidationError
+from django.db import connections
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import BasePagination
@@ -121,26 +122,48 @@ def _position(item, order: Sequence[str]) -> list:
     return [getattr(item, name.lstrip("-")) for name in order]
 
 
-def keyset(queryset, *, order: Sequence[str], cursor: str | None, size: int) -> Page:
+def keyset(queryset: QuerySet, *, order: Sequence[str], cursor: str | None, size: int) -> Page:
     """Up to `size` rows of `queryset` in `order` (field or annotation names, "-" for
     descending, the last unique; no NULLs in them), after or before the row `cursor` names.
-    One query, plus none: one extra row tells whether there is more.
-
-    `queryset` may be a list of querysets, ranks of one list: order[0] is then "rank", an
-    annotation each part holds as Value(its index), and the list is part 0 in order[1:],
-    then part 1, ...: one index range per part, where ordering by a computed rank would sort
-    every row (reviews.access.eligible's work list)."""
-    parts = list(queryset) if isinstance(queryset, list | tuple) else None
-    if parts is not None and order[0] != "rank":
-        raise ValueError("ranked parts are ordered by 'rank' first")
-    direction, values = (
-        decode(cursor, (parts or [queryset])[0], order) if cursor else (FORWARD, None)
-    )
+    One query, plus none: one extra row tells whether there is more."""
+    direction, values = decode(cursor, queryset, order) if cursor else (FORWARD, None)
     backward = direction == BACKWARD
-    if parts is None:
-        rows = _rows(queryset, order, values, backward, size + 1)
-    else:
-        rows = _ranked_rows(parts, order[1:], values, backward, size + 1)
+    rows = queryset
+    if values is not None:
+        rows = rows.filter(_beyond(order, values, backward=backward))
+    rows = list(rows.order_by(*(_reversed(order) if backward else order))[: size + 1])
+    return _page(rows, order, values, size=size, backward=backward)
+
+
+def keyset_tiers(
+    tiers: Sequence[QuerySet], *, order: Sequence[str], cursor: str | None, size: int
+) -> Page:
+    """keyset() over the concatenation of disjoint `tiers`, each read in `order` (ascending):
+    the list is ordered by ("rank", *order) where a row's rank is its tier's index, and each
+    tier is still one index range scan (ORDER BY an expression over rows would sort them all).
+    Rows carry `rank`; a cursor names it first. One query per tier the page reaches."""
+    order = list(order)
+    ranked = [tier.annotate(rank=Value(i, IntegerField())) for i, tier in enumerate(tiers)]
+    full = ["rank", *order]
+    direction, values = decode(cursor, ranked[0], full) if cursor else (FORWARD, None)
+    backward = direction == BACKWARD
+    start = values[0] if values is not None else 0
+    if not 0 <= start < len(ranked):
+        raise BadPage("This cursor is not one this list gave out.")
+    steps = range(start, -1, -1) if backward else range(start, len(ranked))
+    rows: list = []
+    for rank in steps:
+        tier = ranked[rank]
+        if values is not None and rank == start:
+            tier = tier.filter(_beyond(order, values[1:], backward=backward))
+        tier = tier.order_by(*(_reversed(order) if backward else order))
+        rows += list(tier[: size + 1 - len(rows)])
+        if len(rows) > size:
+            break
+    return _page(rows, full, values, size=size, backward=backward)
+
+
+def _page(rows: list, order: Sequence[str], values, *, size: int, backward: bool) -> Page:
     more, rows = len(rows) > size, rows[:size]
     if backward:
         rows.reverse()
@@ -159,34 +182,34 @@ def keyset(queryset, *, order: Sequence[str], cursor: str | None, size: int) -> 
     )
 
 
-def _rows(queryset, order, values, backward: bool, limit: int) -> list:
-    if values is not None:
-        queryset = queryset.filter(_beyond(order, values, backward=backward))
-    return list(queryset.order_by(*(_reversed(order) if backward else order))[:limit])
-
-
-def _ranked_rows(parts, order, values, backward: bool, limit: int) -> list:
-    """Up to `limit` rows from the part the cursor is in, then the parts after it (before
-    it, backward): one query a part it reaches."""
-    rank = (len(parts) - 1 if backward else 0) if values is None else values[0]
-    if not (isinstance(rank, int) and 0 <= rank < len(parts)):
-        raise BadPage("This cursor is not one this list gave out.")
-    within, rows = (values[1:] if values is not None else None), []
-    while 0 <= rank < len(parts) and len(rows) < limit:
-        rows += _rows(parts[rank], order, within, backward, limit - len(rows))
-        rank, within = rank + (-1 if backward else 1), None
-    return rows
-
-
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, exact): exact up to `cap`, else `cap` as a lower bound; reads at most cap + 1
     index entries."""
     found = 0
-    for part in queryset if isinstance(queryset, list | tuple) else [queryset]:  # or ranks
+    for part in queryset if isinstance(queryset, list | tuple) else [queryset]:  # or tiers
         found += part.order_by().values("pk")[: cap + 1 - found].count()
         if found > cap:
             break
     return (found, True) if found <= cap else (cap, False)
+
+
+def capped_counts(querysets: dict, cap: int = COUNT_CAP) -> dict:
+    """capped_count() of each queryset (by key), in one query: one scalar subquery each."""
+    parts, params, found = [], [], {}
+    for key, queryset in querysets.items():
+        try:
+            sql, more = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:
+            found[key] = 0
+            continue
+        parts.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS counted)"))  # noqa: S608 (compiled ORM SQL)
+        params.extend(more)
+    if parts:
+        using = next(iter(querysets.values())).db
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(sql for _, sql in parts), params)
+            found.update(zip([key for key, _ in parts], cursor.fetchone(), strict=True))
+    return {key: (found[key], True) if found[key] <= cap else (cap, False) for key in querysets}
 
 
 def count_label(count: int, exact: bool) -> str:
@@ -210,11 +233,19 @@ def link(url: str, cursor: str | None, param: str = "cursor") -> str | None:
     return replace_query_param(remove_query_param(url, param), param, cursor)
 
 
+def page_of(queryset, *, order: Sequence[str], cursor: str | None, size: int) -> Page:
+    """keyset(), or keyset_tiers() when `queryset` is a list of tiers."""
+    if isinstance(queryset, list | tuple):
+        return keyset_tiers(queryset, order=order, cursor=cursor, size=size)
+    return keyset(queryset, order=order, cursor=cursor, size=size)
+
+
 class KeysetPagination(BasePagination):
     """The API's keyset pages: `{"next", "previous", "results"}` (the contract's links),
     `?cursor=` and `?page_size=` (1 to max_page_size). A view sets `order` (and may add
     fields to the response, such as a capped count). `counted` adds the contract's `count`,
-    capped (`capped_count`), and `count_exact`, false when the count stopped at the cap."""
+    capped (`capped_count`), and `count_exact`, false when the count stopped at the cap. The
+    queryset may be a list of tiers (keyset_tiers)."""
 
     order: Sequence[str] = ("-pk",)
     counted = False
@@ -236,7 +267,7 @@ class KeysetPagination(BasePagination):
         self.request = request
         params = request.query_params
         try:
-            self.page = keyset(
+            self.page = page_of(
                 queryset,
                 order=self.order,
                 cursor=params.get("cursor"),
@@ -244,13 +275,13 @@ class KeysetPagination(BasePagination):
             )
         except BadPage as exc:
             raise ApiValidationError({exc.field: [str(exc)]}) from exc
-        self.count = capped_count(queryset) if self.counted else None
+        self.capped = capped_count(queryset) if self.counted else None
         return self.page.items
 
     def get_paginated_response(self, data, **extra):
         url = self.request.build_absolute_uri()
-        if self.count is not None:
-            extra = {"count": self.count[0], "count_exact": self.count[1], **extra}
+        if getattr(self, "capped", None) is not None:
+            extra = {"count": self.capped[0], "count_exact": self.capped[1], **extra}
         return Response(
             {
                 "next": link(url, self.page.next_cursor),
@@ -314,14 +345,14 @@ def page_links(request, page: Page, param: str = "cursor") -> dict:
 
 
 def page_for(
-    request, queryset: QuerySet, *, order: Sequence[str], size: int = 50, param: str = "cursor"
+    request, queryset, *, order: Sequence[str], size: int = 50, param: str = "cursor"
 ) -> tuple:
-    """A page view's keyset page of `queryset` at `?cursor=` (`param`: another name, for a
-    second list on the same page), and its links (page_links). A cursor this list did not
-    give out is InvalidInput: the page answers 400 and says why
+    """A page view's keyset page of `queryset` (or of a list of tiers) at `?cursor=` (`param`:
+    another name, for a second list on the same page), and its links (page_links). A cursor
+    this list did not give out is InvalidInput: the page answers 400 and says why
     (config.exceptions.DomainErrorPages), never a 500."""
     try:
-        page = keyset(queryset, order=order, cursor=request.GET.get(param), size=size)
+        page = page_of(queryset, order=order, cursor=request.GET.get(param), size=size)
     except BadPage as exc:
         raise InvalidInput(
             "This link to a page of the list is broken or out of date: start from the first page.",

@@ -109,7 +109,17 @@ def application_submit(*, actor, application: Application) -> Revision:
         application=application, number=number, content=content_of(application), submitted_by=actor
     )
     application.status, application.route_name, application.sla_due_at = S.SUBMITTED, "", None
-    application.save(update_fields=["status", "route_name", "sla_due_at", "updated_at"])
+    application.current_revision, application.decided_by = revision, []
+    application.save(
+        update_fields=[
+            "status",
+            "route_name",
+            "sla_due_at",
+            "current_revision",
+            "decided_by",
+            "updated_at",
+        ]
+    )
     _record(actor, application, "submitted", {"revision": number})
     transaction.on_commit(lambda: enqueue_screening(application.pk))
     return revision

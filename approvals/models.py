@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from accounts.models import Organization
 
+from . import routing
+
 
 class Immutable(Exception):
     """Raised on an attempt to change what has been published or frozen."""
@@ -127,18 +129,16 @@ class Application(models.Model):
     specialist_domains = models.JSONField(default=list, blank=True)
     required_approvals = models.PositiveSmallIntegerField(default=0)
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What reviewers decide on, and who has (lifecycle sets the one, decisions add to the other).
+    current_revision = models.ForeignKey("Revision", models.SET_NULL, null=True, related_name="+")
+    decided_by = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["status", "sla_due_at"]),
-            # The lists newest first (accounts/paging.py): all, an organization's, a status's.
-            models.Index(fields=["created_at", "id"], name="apps_newest"),
-            models.Index(fields=["organization", "created_at", "id"], name="apps_org_newest"),
-            models.Index(fields=["status", "created_at", "id"], name="apps_status_newest"),
-        ]
+        constraints = routing.QUEUE_CONSTRAINTS
+        indexes = [*routing.QUEUE_INDEXES, *routing.APPLICATION_INDEXES]
 
     def __str__(self):
         return f"#{self.pk} {self.title}"
@@ -218,10 +218,7 @@ class Grant(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["created_at", "id"], name="grant_newest"),
-            models.Index(fields=["organization", "created_at", "id"], name="grant_org_newest"),
-        ]
+        indexes = routing.GRANT_INDEXES
 
     def __str__(self):
         return f"grant {self.pk} for application {self.application_id}"
@@ -248,7 +245,7 @@ class ProductionKey(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["grant", "created_at", "id"], name="key_grant_newest")]
+        indexes = routing.KEY_INDEXES
 
     def __str__(self):
         return f"{self.name} ({self.key_id})"

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import models
 
 from approvals.policy import screening as s
 
@@ -11,6 +12,38 @@ STANDARD = "standard"
 EXTRA_SCRUTINY = "extra_scrutiny"
 POLICY_ESCALATION = "policy_escalation"
 ROUTE_NAMES = (STANDARD, EXTRA_SCRUTINY, POLICY_ESCALATION)
+
+# Application's, for the review queue (reviews/queue.py): in-review rows in SLA order (never
+# NULL there), of every route or one; the route index covers what eligibility reads, so that
+# a capped count is an index-only scan (PostgreSQL; elsewhere the include is left out).
+IN_REVIEW = models.Q(status="in_review")
+QUEUE_CONSTRAINTS = [
+    models.CheckConstraint(
+        condition=~IN_REVIEW | models.Q(sla_due_at__isnull=False), name="in_review_has_sla"
+    )
+]
+QUEUE_INDEXES = [
+    models.Index(fields=["status", "sla_due_at"]),
+    models.Index(fields=["sla_due_at", "id"], condition=IN_REVIEW, name="application_queue_sla"),
+    models.Index(
+        fields=["route_name", "sla_due_at", "id"],
+        include=["organization_id", "flagged_domains", "decided_by"],
+        condition=IN_REVIEW,
+        name="application_queue_route",
+    ),
+]
+
+# The lists that grow without bound (accounts/paging.py keyset pages), beside the queue's:
+# each list's order ends in the id, so that a page is one range of its index however deep.
+APPLICATION_INDEXES = [  # newest first: everyone's (admins, reviewers), an organization's
+    models.Index(fields=["created_at", "id"], name="apps_newest"),
+    models.Index(fields=["organization", "created_at", "id"], name="apps_org_newest"),
+]
+GRANT_INDEXES = [  # newest first: everyone's (admins), an organization's
+    models.Index(fields=["created_at", "id"], name="grant_newest"),
+    models.Index(fields=["organization", "created_at", "id"], name="grant_org_newest"),
+]
+KEY_INDEXES = [models.Index(fields=["grant", "created_at", "id"], name="key_grant_newest")]
 
 
 @dataclass(frozen=True)

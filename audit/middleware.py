@@ -8,6 +8,11 @@ from .context import request_id
 _ACCEPTABLE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def request_id_for(given: str) -> str:
+    """The proxy's X-Request-ID when well-formed, else a new one."""
+    return given if _ACCEPTABLE.match(given) else uuid.uuid4().hex
+
+
 class RequestIdMiddleware:
     """Takes a well-formed X-Request-ID from the proxy or makes one, and echoes it back."""
 
@@ -15,8 +20,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        given = request.headers.get("X-Request-ID", "")
-        rid = given if _ACCEPTABLE.match(given) else uuid.uuid4().hex
+        rid = request_id_for(request.headers.get("X-Request-ID", ""))
         request.request_id = rid
         token = request_id.set(rid)
         try:
@@ -57,13 +61,25 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         user_id = user.pk if user is not None and user.is_authenticated else "-"
-        request_logger.info(
-            "request method=%s path=%s status=%s duration_ms=%.1f request_id=%s user=%s",
+        log_request(
             request.method,
             _loggable_path(request),
             response.status_code,
-            (time.monotonic() - started) * 1000,
+            started,
             getattr(request, "request_id", "-"),
             user_id,
         )
         return response
+
+
+def log_request(method, path, status, started, rid, user_id) -> None:
+    """The one line per request (also written by the lean gateway path, config/gateway_wsgi.py)."""
+    request_logger.info(
+        "request method=%s path=%s status=%s duration_ms=%.1f request_id=%s user=%s",
+        method,
+        path,
+        status,
+        (time.monotonic() - started) * 1000,
+        rid,
+        user_id,
+    )

@@ -82,6 +82,7 @@ api_v1 = [
     path("keys/<int:pk>/revoke/", keys_api.KeyRevokeView.as_view(), name="key-revoke"),
     path("keys/<int:pk>/rotate/", keys_api.KeyRotateView.as_view(), name="key-rotate"),
     path("keys/verify/", keys_api.VerifyView.as_view(), name="key-verify"),
+    path("keys/verify/batch/", keys_api.VerifyBatchView.as_view(), name="key-verify-batch"),
     path("review-queue/", reviews_api.ReviewQueueView.as_view(), name="review-queue"),
     path("review-queue/next/", reviews_api.ClaimNextView.as_view(), name="review-queue-next"),
     path("applications/<int:pk>/claim/", reviews_api.ClaimView.as_view(), name="claim"),

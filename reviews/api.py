@@ -2,10 +2,10 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import paging
 from accounts import services as accounts
 from accounts.errors import InvalidInput
 from accounts.models import Role
@@ -29,15 +29,26 @@ from .serializers import (
 IsReviewer = HasRole.of(Role.REVIEWER, Role.ADMIN)
 
 
-class QueuePagination(PageNumberPagination):
-    """A page of the queue, with the whole queue's `counts` per route."""
+class QueuePagination(KeysetPagination):
+    """A keyset page of the queue (`?cursor=`, `?page_size=`), most urgent first, with
+    `counts` per route of the whole filtered queue, capped (`counts_exact` says which are
+    exact)."""
 
     def get_paginated_response_schema(self, schema):
         page = super().get_paginated_response_schema(schema)
+        page["required"] = [*page["required"], "counts", "counts_exact"]
         page["properties"]["counts"] = {
             "type": "object",
             "additionalProperties": {"type": "integer"},
-            "description": "Applications in the whole queue (all pages) per route name.",
+            "description": (
+                "Applications in the whole queue (all pages) per route name, counted up to "
+                f"{paging.COUNT_CAP:,}; routes with none are left out."
+            ),
+        }
+        page["properties"]["counts_exact"] = {
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+            "description": f"Per route: false when there are more than {paging.COUNT_CAP:,}.",
         }
         return page
 
@@ -60,20 +71,27 @@ class ReviewQueueView(APIView):
                 code="invalid",
                 extra={"older_than_hours": ["A whole number."]},
             ) from exc
-        items = queue.items_for(
-            request.user,
-            route=params.get("route") or None,
-            domain=params.get("domain") or None,
-            older_than_hours=older,
-            claimed=claimed,
-        )
+        filters = {
+            "route": params.get("route") or None,
+            "domain": params.get("domain") or None,
+            "older_than_hours": older,
+            "claimed": claimed,
+        }
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(items, request, view=self)
-        response = paginator.get_paginated_response(
-            QueueItemSerializer(page, many=True, context={"request": request}).data
+        try:
+            size = paging.page_size(params, paginator.page_size, paginator.max_page_size)
+            paginator.page = queue.page(
+                request.user, cursor=params.get("cursor"), size=size, **filters
+            )
+        except paging.BadPage as exc:
+            raise InvalidInput(str(exc), code="invalid", extra={exc.field: [str(exc)]}) from exc
+        paginator.request = request
+        counts = {k: v for k, v in queue.counts_by_route(request.user, **filters).items() if v[0]}
+        return paginator.get_paginated_response(
+            QueueItemSerializer(paginator.page.items, many=True, context={"request": request}).data,
+            counts={name: count for name, (count, _) in counts.items()},
+            counts_exact={name: exact for name, (_, exact) in counts.items()},
         )
-        response.data["counts"] = queue.counts_by_route(items)
-        return response
 
 
 class ClaimNextView(APIView):

@@ -65,12 +65,12 @@ def release(*, reviewer, application: Application) -> None:
 @transaction.atomic
 def claim_next(*, reviewer) -> Claim | None:
     """Claims the most urgent unclaimed item this reviewer may decide, releasing the one they
-    held; rows other reviewers are claiming at this moment are skipped, not waited for."""
-    for item in queue.items_for(reviewer, claimed=False):
+    held; rows other reviewers are claiming at this moment are skipped, not waited for. One
+    SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1 per rank (two at most), in the queue's order."""
+    unclaimed = queue.reviewable(reviewer, claimed=False)
+    for tier in queue.tiers(reviewer, unclaimed):
         application = (
-            Application.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=item.application.pk, status=Application.Status.IN_REVIEW, claim__isnull=True)
-            .first()
+            tier.select_for_update(skip_locked=True, of=("self",)).order_by(*queue.ORDER).first()
         )
         if application is not None:
             _release_held(reviewer)

@@ -107,6 +107,8 @@ def _decide(
         limits=terms.limits if terms else {},
         as_specialist=eligibility.is_specialist_for(reviewer, application),
     )
+    application.decided_by = [*application.decided_by, reviewer.pk]  # the queue's own copy
+    application.save(update_fields=["decided_by"])
     Claim.objects.filter(application=application).delete()  # a decision releases the claim
     record(
         actor=reviewer,

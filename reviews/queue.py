@@ -3,13 +3,17 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Max
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from accounts import paging
 from approvals.models import Application
+from approvals.routing import EXTRA_SCRUTINY, ROUTE_NAMES
 
 from . import eligibility
-from .models import Decision
+from .models import Claim, Decision
+
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -45,70 +49,80 @@ def duration(delta: timedelta) -> str:
     return f"{minutes // (24 * 60)} d"
 
 
-def items_for(reviewer, *, route=None, domain=None, older_than_hours=None, claimed=None):
-    """Applications in review this reviewer may decide and has not decided yet: never their
-    own organization's, never in a domain they opted out of, escalations for admins only.
-    Items needing a specialist come first for the specialists; then the oldest SLA."""
-    candidates = (
-        Application.objects.filter(status=Application.Status.IN_REVIEW)
-        .select_related("claim", "organization")
-        .annotate(
-            latest_revision_id=Max("revisions__id"),  # revisions only grow
-            waiting_since=Max("revisions__submitted_at"),
-        )
-        .order_by("sla_due_at", "pk")
-    )
+def reviewable(reviewer, *, route=None, domain=None, older_than_hours=None, claimed=None):
+    """Applications in review this reviewer may decide and has not decided yet (never their
+    own organization's, never in a domain they opted out of, escalations for admins only),
+    with the filters: one queryset, no order."""
+    rows = eligibility.reviewable(reviewer)
     if route:
-        candidates = candidates.filter(route_name=route)
+        rows = rows.filter(route_name=route)
+    if domain:
+        rows = rows.filter(flagged_domains__overlaps=[domain])
     if older_than_hours is not None:
-        candidates = candidates.filter(
-            updated_at__lte=timezone.now() - timedelta(hours=older_than_hours)
-        )
-    members_of = set(reviewer.memberships.values_list("organization_id", flat=True))
-    decided = set(
-        Decision.objects.filter(reviewer=reviewer).values_list("application_id", "revision_id")
+        rows = rows.filter(updated_at__lte=timezone.now() - timedelta(hours=older_than_hours))
+    if claimed is not None:
+        held = Exists(Claim.objects.filter(application=OuterRef("pk")))
+        rows = rows.filter(held if claimed else ~held)
+    return rows
+
+
+def tiers(reviewer, rows) -> list:
+    """`rows` split by rank, each read in SLA order: for a specialist, the items needing
+    their specialty (rank 0), then the rest (rank 1)."""
+    return [
+        rows.filter(eligibility.for_specialty(reviewer)),
+        rows.filter(eligibility.not_for_specialty(reviewer)),
+    ]
+
+
+ORDER = ("sla_due_at", "pk")  # within a rank; the queue's order is (rank, sla_due_at, pk)
+
+
+def page(reviewer, *, cursor=None, size=None, **filters) -> paging.Page:
+    """A page of the queue, most urgent first, as Items: a query per rank it reaches, and
+    one for the approvals that say whether an extra-scrutiny item still needs a specialist."""
+    shown = (
+        reviewable(reviewer, **filters)
+        .select_related("claim", "organization")
+        .annotate(waiting_since=F("current_revision__submitted_at"))
     )
-    approvals = _approvals_by_application(candidates)
-    now, items = timezone.now(), []
-    for application in candidates:
-        if eligibility.refusal(reviewer, application, member_org_ids=members_of):
-            continue
-        if domain and domain not in application.flagged_domains:
-            continue
-        if (application.pk, application.latest_revision_id) in decided:
-            continue
-        held = getattr(application, "claim", None)
-        if claimed is not None and bool(held) != claimed:
-            continue
-        needs = eligibility.needs_specialist(application, approvals.get(application.pk, []))
-        items.append(
-            Item(
-                application=application,
-                needs_specialist=needs,
-                for_my_specialty=needs and eligibility.is_specialist_for(reviewer, application),
-                claimed_by=held.reviewer_id if held else None,
-                overdue=bool(application.sla_due_at and application.sla_due_at < now),
-                waited=now - (application.waiting_since or application.updated_at),
-                due_in=(application.sla_due_at - now) if application.sla_due_at else None,
-            )
-        )
-    items.sort(key=lambda item: not item.for_my_specialty)  # stable: SLA order kept within
-    return items
+    found = paging.keyset_tiers(
+        tiers(reviewer, shown), order=ORDER, cursor=cursor, size=size or PAGE_SIZE
+    )
+    scrutinised = [a.current_revision_id for a in found if a.route_name == EXTRA_SCRUTINY]
+    approved = set(
+        Decision.objects.filter(
+            revision_id__in=scrutinised, decision=Decision.Kind.APPROVE, as_specialist=True
+        ).values_list("application_id", flat=True)
+        if scrutinised
+        else ()
+    )
+    now = timezone.now()
+    items = [_item(a, a.pk in approved, now) for a in found]
+    return paging.Page(items, found.next_cursor, found.previous_cursor)
 
 
-def _approvals_by_application(applications) -> dict[int, list[Decision]]:
-    """Approvals of each application's latest revision (earlier revisions' do not count)."""
-    latest = {a.pk: a.latest_revision_id for a in applications}
-    by_application: dict[int, list[Decision]] = {}
-    for decision in Decision.objects.filter(
-        revision_id__in=latest.values(), decision=Decision.Kind.APPROVE
-    ):
-        by_application.setdefault(decision.application_id, []).append(decision)
-    return by_application
+def _item(application: Application, specialist_approved: bool, now) -> Item:
+    held = getattr(application, "claim", None)
+    needs = application.route_name == EXTRA_SCRUTINY and not specialist_approved
+    return Item(
+        application=application,
+        needs_specialist=needs,
+        for_my_specialty=application.rank == 0,
+        claimed_by=held.reviewer_id if held else None,
+        overdue=application.sla_due_at < now,
+        waited=now - (application.waiting_since or application.updated_at),
+        due_in=application.sla_due_at - now,
+    )
 
 
-def counts_by_route(items: list[Item]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.application.route_name] = counts.get(item.application.route_name, 0) + 1
-    return counts
+def counts_by_route(reviewer, **filters) -> dict[str, tuple[int, bool]]:
+    """(count, exact) per route of what the reviewer may decide with these filters: exact up
+    to paging.COUNT_CAP, a lower bound beyond; at most COUNT_CAP + 1 rows read per route, in
+    one query."""
+    rows = reviewable(reviewer, **filters)
+    mine = eligibility.routes_for(reviewer)
+    by_route = {
+        name: rows.filter(route_name=name) if name in mine else rows.none() for name in ROUTE_NAMES
+    }
+    return paging.capped_counts(by_route, cap=paging.COUNT_CAP)

@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts import paging
 from accounts import services as accounts
-from accounts.errors import DomainError
+from accounts.errors import DomainError, InvalidInput
 from accounts.models import Role
 from approvals import access, grants, lifecycle, revisions
 from approvals.models import Application, Audience, Domain
@@ -27,7 +28,7 @@ from reviews.access import grant_reviews
 from . import claims, decisions, eligibility, precedents, queue
 from .conversation import comments
 from .forms import ROUTE_LABELS, DecisionForm, OptOutsForm, QueueFilterForm, errors_of
-from .models import Claim, Decision, GrantReview
+from .models import Claim, Decision
 
 CONTENT_LABELS = {
     "title": "Title",
@@ -75,16 +76,13 @@ def queue_page(request):
     valid = form.is_valid() if form.is_bound else True
     filters = form.filters()
     route = filters.pop("route")
+    try:
+        shown = queue.page(request.user, cursor=request.GET.get("cursor"), route=route, **filters)
+    except paging.BadPage as exc:
+        raise InvalidInput(str(exc), code="invalid", extra={exc.field: [str(exc)]}) from exc
     # Counted before the route filter, so that the counts say where the work is.
-    items = queue.items_for(request.user, **filters)
-    counts = queue.counts_by_route(items)
-    shown = [item for item in items if not route or item.application.route_name == route]
+    counts = queue.counts_by_route(request.user, **filters)
     unread = reading.unread_counts(request.user, [item.application for item in shown])
-    grants_waiting = len(
-        grant_reviews.items_for(
-            request.user, GrantReview.objects.filter(status=GrantReview.Status.OPEN)
-        )
-    )
     return render(
         request,
         "reviews/queue.html",
@@ -93,9 +91,14 @@ def queue_page(request):
             "reviewer": request.user,
             "specialties": [names.get(slug, slug) for slug in request.user.specialties],
             "opt_outs": [names.get(slug, slug) for slug in request.user.opt_outs],
-            "grants_waiting": grants_waiting,
+            "grants_waiting": grant_reviews.waiting_count(request.user),
             "rows": [_row(item, names, unread[item.application.pk]) for item in shown],
-            "counts": [(name, label, counts.get(name, 0)) for name, label in ROUTE_LABELS.items()],
+            "pager": paging.page_links(request, shown),
+            "count_cap": f"{paging.COUNT_CAP:,}",
+            "counts": [
+                (name, label, paging.count_label(*counts[name]))
+                for name, label in ROUTE_LABELS.items()
+            ],
         },
         status=200 if valid else 400,
     )

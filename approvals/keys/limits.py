@@ -133,53 +133,50 @@ def _script(r):
     return _scripts[id(r)]
 
 
-def charge(
-    r,
-    *,
-    grant_id: int,
-    key_id: str,
-    version: str,
-    limits: dict,
-    tokens: int,
-    model: str,
-    endpoint: str,
-) -> Verdict:
+def charge(r, **call) -> Verdict:
     """Admits or refuses one call in Redis, or answers STALE (charging nothing) when the
-    key's record changed since `version` was read. Raises redis errors to the caller."""
+    key's record changed since `version` was read. Raises redis errors to the caller.
+    `call`: grant_id, key_id, version, limits, tokens, model, endpoint."""
     moment = timezone.now()
-    names = bucket_names(grant_id, moment)
+    names, keys, args = script_input(moment=moment, **call)
     script = _script(r)
-    keys = [
-        names["rpm"],
-        names["tpm"],
-        names["month"],
-        names["usage"],
-        DIRTY,
-        LAST_USED,
-        keystore.version_name(key_id),
-    ]
-    args = [
-        limits["requests_per_minute"],
-        limits["tokens_per_minute"],
-        limits["monthly_tokens"],
-        tokens,
-        names["bucket"],
-        key_id,
-        int(moment.timestamp()),
-        version,
-        scope_field(model, endpoint),
-    ]
     result = script(keys=keys, args=args)
     if result[0] == MONTH_UNKNOWN:
         # First call of the month, or Redis lost its counters: start from what PostgreSQL has.
-        r.set(names["month"], month_used_in_database(grant_id, moment), nx=True, ex=40 * 86400)
+        month = month_used_in_database(call["grant_id"], moment)
+        r.set(names["month"], month, nx=True, ex=40 * 86400)
         result = script(keys=keys, args=args)
     if result[0] == MONTH_UNKNOWN:  # gone again at once: Redis is being flushed or evicting
         raise redis.RedisError("the monthly counter vanished as it was seeded")
-    return Verdict(
-        outcome=int(result[0]),
-        used={"requests": int(result[1]), "tokens": int(result[2]), "month": int(result[3])},
-    )
+    return verdict_of(result)
+
+
+def charge_many(r, calls: list[dict]) -> list[Verdict | None]:
+    """Several calls charged in one round trip, in order (a pipeline of the same script):
+    None for a call whose month is not counted yet (charge it alone)."""
+    moment, script = timezone.now(), _script(r)
+    pipe = r.pipeline(transaction=False)
+    for call in calls:
+        _, keys, args = script_input(moment=moment, **call)
+        script(keys=keys, args=args, client=pipe)
+    return [None if res[0] == MONTH_UNKNOWN else verdict_of(res) for res in pipe.execute()]
+
+
+def verdict_of(result) -> Verdict:
+    used = {"requests": int(result[1]), "tokens": int(result[2]), "month": int(result[3])}
+    return Verdict(outcome=int(result[0]), used=used)
+
+
+def script_input(*, moment, grant_id, key_id, version, limits, tokens, model, endpoint):
+    """The bucket names, and the limits script's keys and arguments, for one call."""
+    names = bucket_names(grant_id, moment)
+    # In the order of the script's KEYS and ARGV (see SCRIPT)
+    keys = [names["rpm"], names["tpm"], names["month"], names["usage"], DIRTY, LAST_USED]
+    keys.append(keystore.version_name(key_id))
+    args = [limits["requests_per_minute"], limits["tokens_per_minute"], limits["monthly_tokens"]]
+    args += [tokens, names["bucket"], key_id, int(moment.timestamp()), version]
+    args.append(scope_field(model, endpoint))
+    return names, keys, args
 
 
 def note_scope_denied(r, *, grant_id: int, key_id: str, model: str, endpoint: str) -> None:

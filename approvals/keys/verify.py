@@ -71,54 +71,53 @@ STALE = Answer("STALE")
 
 
 def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
+    early = _before_charge(r, parsed, record, version, model, endpoint)
+    if early is not None:
+        return early
+    call = _call(parsed, record, model, endpoint, tokens)
+    if r is None:
+        return _charged(limits.local.charge(**call), record)
+    return _charged(limits.charge(r, version=version, **call), record)
+
+
+def _known(record: dict) -> dict:
+    return {k: record[k] for k in ("grant_id", "organization", "limits")}
+
+
+def _before_charge(r, parsed, record, version, model, endpoint) -> Answer | None:
+    """The answer when the call is refused before any limit (or STALE); None: charge it."""
     if not record or not keyformat.matches(parsed.secret, record["digest"]):
         return Answer(NOT_FOUND)  # a digest never changes: no need to confirm the copy
-    known = {
-        "grant_id": record["grant_id"],
-        "organization": record["organization"],
-        "limits": record["limits"],
-    }
     refusal = _status_refusal(record)
     if refusal is None and (model not in record["models"] or endpoint not in record["endpoints"]):
         refusal = SCOPE_DENIED
-    if refusal:
-        if r is not None and not keystore.confirmed(r, parsed.key_id, version):
-            return STALE
-        if refusal == SCOPE_DENIED and r is not None:
-            limits.note_scope_denied(
-                r,
-                grant_id=record["grant_id"],
-                key_id=parsed.key_id,
-                model=model,
-                endpoint=endpoint,
-            )
-        elif refusal == SCOPE_DENIED:
-            limits.local.note_scope_denied(
-                grant_id=record["grant_id"], key_id=parsed.key_id, model=model, endpoint=endpoint
-            )
-        return Answer(refusal, **known)
-    if r is not None:
-        verdict = limits.charge(
-            r,
-            grant_id=record["grant_id"],
-            key_id=parsed.key_id,
-            version=version,
-            limits=record["limits"],
-            tokens=tokens,
-            model=model,
-            endpoint=endpoint,
-        )
-        if verdict.outcome == limits.STALE:
-            return STALE
-    else:
-        verdict = limits.local.charge(
-            grant_id=record["grant_id"],
-            key_id=parsed.key_id,
-            limits=record["limits"],
-            tokens=tokens,
-            model=model,
-            endpoint=endpoint,
-        )
+    if refusal is None:
+        return None
+    if r is not None and not keystore.confirmed(r, parsed.key_id, version):
+        return STALE
+    if refusal == SCOPE_DENIED:
+        noted = {"grant_id": record["grant_id"], "key_id": parsed.key_id}
+        if r is not None:
+            limits.note_scope_denied(r, model=model, endpoint=endpoint, **noted)
+        else:
+            limits.local.note_scope_denied(model=model, endpoint=endpoint, **noted)
+    return Answer(refusal, **_known(record))
+
+
+def _call(parsed, record, model, endpoint, tokens) -> dict:
+    return {
+        "grant_id": record["grant_id"],
+        "key_id": parsed.key_id,
+        "limits": record["limits"],
+        "tokens": tokens,
+        "model": model,
+        "endpoint": endpoint,
+    }
+
+
+def _charged(verdict, record) -> Answer:
+    if verdict.outcome == limits.STALE:
+        return STALE
     code = {
         limits.OK: VALID,
         limits.RATE_LIMITED: RATE_LIMITED,
@@ -128,8 +127,43 @@ def _judge(r, parsed, record, version, model, endpoint, tokens) -> Answer:
         code,
         remaining=_remaining(verdict.applied or record["limits"], verdict.used),
         retry_after=retry_after(code),
-        **known,
+        **_known(record),
     )
+
+
+def key_verify_many(checks: list[dict]) -> list[Answer]:
+    """Each check as key_verify answers it, charged in order in one Redis round trip (after
+    the key records, which this process mostly holds). A check whose key changed meanwhile,
+    or the first of a month, is judged again alone after the others."""
+    r = keystore.client()
+    if r is None:
+        return [key_verify(**check) for check in checks]
+    try:
+        answers = _verify_many(r, checks)
+    except redis.RedisError as exc:
+        keystore.mark_down(exc)
+        answers = [None] * len(checks)
+    return [key_verify(**c) if a is None else a for a, c in zip(answers, checks, strict=True)]
+
+
+def _verify_many(r, checks) -> list[Answer | None]:
+    answers, pending = [], []
+    for check in checks:
+        parsed = keyformat.parse(check["key"])
+        if parsed is None:
+            answers.append(Answer(NOT_FOUND))
+            continue
+        record, version = keystore.lookup(r, parsed.key_id)
+        early = _before_charge(r, parsed, record, version, check["model"], check["endpoint"])
+        answers.append(None if early is STALE else early)
+        if early is None:
+            call = _call(parsed, record, check["model"], check["endpoint"], check["tokens"])
+            pending.append((len(answers) - 1, record, {**call, "version": version}))
+    verdicts = limits.charge_many(r, [call for _, _, call in pending]) if pending else []
+    for (i, record, _), verdict in zip(pending, verdicts, strict=True):
+        answer = None if verdict is None else _charged(verdict, record)
+        answers[i] = None if answer is STALE else answer
+    return answers
 
 
 def retry_after(code: str) -> int | None:

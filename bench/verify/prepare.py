@@ -11,6 +11,8 @@ from pathlib import Path
 from bench.verify.parameters import (
     ANCHOR_URL,
     APPLICATION,
+    BATCH_CHECKS,
+    BATCH_URL,
     DB_NAME,
     ENDPOINT,
     FLOOR_URL,
@@ -125,10 +127,17 @@ def make_fixture() -> Fixture:
 
 
 def requests_for(fx: Fixture) -> dict[str, tuple[str, dict, dict]]:
-    """Per target: path, headers, JSON body. The same body for all three."""
+    """Per target: path, headers, JSON body. The same body for the first three; the batch
+    asks the same check BATCH_CHECKS times."""
     body = {"key": fx.key, "model": MODEL, "endpoint": ENDPOINT, "tokens": TOKENS}
+    gateway = {"Authorization": f"Token {fx.token}"}
     return {
         "floor": (FLOOR_URL, {}, body),
-        "verify": (VERIFY_URL, {"Authorization": f"Token {fx.token}"}, body),
         "anchor": (ANCHOR_URL, {"Authorization": f"Api-Key {fx.api_key}"}, body),
+        "verify": (VERIFY_URL, gateway, body),
+        "batch": (BATCH_URL, gateway, {"checks": [body] * BATCH_CHECKS}),
     }
+
+
+def checks_per_request(name: str) -> int:
+    return BATCH_CHECKS if name == "batch" else 1

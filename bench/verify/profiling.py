@@ -1,17 +1,17 @@
-"""Where the time goes, in-process: the verify view (and the anchor) through Django's test
-Client, layer by layer, and a cProfile of verify grouped by package.
+"""Where the time goes, in-process: the lean verify path (config.gateway_wsgi called with a
+WSGI environ), part by part, and a cProfile of it grouped by package.
 """
 
 import cProfile
+import io
 import json
 import pstats
-import re
 
 from bench.verify.attribution import Attribution, per_call_us
 from bench.verify.parameters import (
-    ANCHOR_URL,
+    BATCH_CHECKS,
+    BATCH_URL,
     ENDPOINT,
-    FLOOR_URL,
     MODEL,
     PROFILE_CALLS,
     ROOT,
@@ -44,134 +44,106 @@ def by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: -item[1])
 
 
+def lean_call(fx: Fixture, path: str = VERIFY_URL, body: dict | None = None):
+    """One call to the production WSGI entry's lean path, in-process (no socket, no server)."""
+    from config.gateway_wsgi import GatewayPath
+
+    app = GatewayPath(None)  # never falls through to Django: the path is the lean one
+    body = body or {"key": fx.key, "model": MODEL, "endpoint": ENDPOINT, "tokens": TOKENS}
+    raw = json.dumps(body).encode()
+    statuses = []
+
+    def call():
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_AUTHORIZATION": f"Token {fx.token}",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(raw)),
+            "wsgi.input": io.BytesIO(raw),
+            "wsgi.url_scheme": "http",
+        }
+        answer = b"".join(app(environ, lambda status, headers: statuses.append(status)))
+        assert statuses.pop() == "200 OK" and b'"VALID"' in answer, answer
+
+    return call
+
+
 def profile(fx: Fixture) -> None:
-    """The verify view in-process through Django's test Client: what a call costs, layer by
-    layer, how many database queries and Redis commands it makes, and a cProfile."""
+    """The lean verify path in-process (config.gateway_wsgi called with a WSGI environ): what
+    a call costs, part by part, how many database queries and Redis commands it makes, and
+    a cProfile. (The Django view with its middleware is no longer what serves the gateway:
+    this replaces the test Client profile of the earlier bench.)"""
     import redis
     from django.db import connection
-    from django.test import Client
-    from knox.auth import TokenAuthentication
-    from rest_framework.parsers import JSONParser
-    from rest_framework.renderers import JSONRenderer
-    from rest_framework_api_key.models import APIKey
-    from rest_framework_api_key.permissions import HasAPIKey
 
-    from approvals.keys import verify
-    from approvals.keys.api import VerifyRequestSerializer
+    from accounts.auth import gateway as gateway_auth
+    from approvals.keys import gateway_call, limits, verify
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    body = json.dumps({"key": fx.key, "model": MODEL, "endpoint": ENDPOINT, "tokens": TOKENS})
-
-    def verify_view():
-        response = client.post(
-            VERIFY_URL,
-            body,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Token {fx.token}",
-        )
-        assert response.status_code == 200 and response.json()["code"] == "VALID", response
-
-    def floor_view():
-        client.post(FLOOR_URL, body, content_type="application/json")
-
-    def anchor_view():
-        response = client.post(
-            ANCHOR_URL,
-            body,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Api-Key {fx.api_key}",
-        )
-        assert response.status_code == 200, response
-
+    verify_call = lean_call(fx)
     calls = max(200, PROFILE_CALLS // 4)
-    floor_us = per_call_us(floor_view, calls)
+    for _ in range(50):
+        verify_call()
+    parts = [
+        (gateway_call, "answer", "gateway_call.answer (all but the WSGI wrapper)"),
+        (gateway_auth, "caller", "  the gateway's token (cached digest)"),
+        (verify, "key_verify", "  key_verify(): parse, record, limit script"),
+        (limits, "charge", "    limits.charge: the Redis script"),
+    ]
+    share = Attribution()
+    for owner, attribute, label in parts:
+        share.wrap(owner, attribute, label)
+    share.wrap_redis(redis.Redis)
+    try:
+        with connection.execute_wrapper(share.database):
+            whole = per_call_us(verify_call, calls)
+    finally:
+        share.restore()
+    measured = calls + min(50, calls)
     print(
-        f"\nWhere verify's time goes: in-process, Django's test Client, one process, {calls} "
-        f"calls, wall time per call (the floor view takes {floor_us:.0f} us this way)"
+        f"\nWhere verify's time goes: the lean WSGI path in-process, one process, {calls} "
+        f"calls, wall time per call"
     )
-    for view, parts in (
-        (
-            verify_view,
-            [
-                (TokenAuthentication, "authenticate", "gateway auth: knox TokenAuthentication"),
-                (verify, "key_verify", "key_verify(): parse, Redis GET, limit script"),
-                (VerifyRequestSerializer, "is_valid", "VerifyRequestSerializer.is_valid"),
-                (JSONParser, "parse", "JSON parsing (request.data)"),
-                (JSONRenderer, "render", "JSON rendering (Response)"),
-            ],
-        ),
-        (
-            anchor_view,
-            [
-                (HasAPIKey, "has_permission", "HasAPIKey: APIKey.objects.is_valid"),
-                (VerifyRequestSerializer, "is_valid", "VerifyRequestSerializer.is_valid"),
-                (JSONParser, "parse", "JSON parsing (request.data)"),
-                (JSONRenderer, "render", "JSON rendering (Response)"),
-            ],
-        ),
-    ):
-        for _ in range(50):
-            view()
-        share = Attribution()
-        for owner, attribute, label in parts:
-            share.wrap(owner, attribute, label)
-        share.wrap_redis(redis.Redis)
-        try:
-            with connection.execute_wrapper(share.database):
-                whole = per_call_us(view, calls)
-        finally:
-            share.restore()
-        measured = calls + min(50, calls)
-        name = "verify" if view is verify_view else "anchor"
-        print(f"  {name} view, whole{'':<39}{whole:>7.0f} us")
-        inside = 0.0
-        for _, _, label in parts:
-            us, times = share.per_call(label, measured)
-            inside += us
-            print(f"    {label:<52}{us:>7.0f} us  {us / whole:>4.0%}")
+    print(f"  verify, whole{'':<43}{whole:>7.0f} us")
+    for _, _, label in parts:
+        us, _ = share.per_call(label, measured)
+        print(f"    {label:<52}{us:>7.0f} us  {us / whole:>4.0%}")
+    for label, what in (("database", "database queries"), ("redis", "Redis commands")):
+        us, times = share.per_call(label, measured)
+        kinds = sorted(set(share.commands)) if label == "redis" else []
         print(
-            f"    {'the rest: middleware, DRF dispatch, Django, Client':<52}"
-            f"{whole - inside:>7.0f} us  {(whole - inside) / whole:>4.0%}"
+            f"    (in all: {times:.1f} {what}{' ' + '/'.join(kinds) if kinds else ''}, "
+            f"{us:.0f} us, {us / whole:.0%})"
         )
-        for label, what in (("database", "database queries"), ("redis", "Redis commands")):
-            us, times = share.per_call(label, measured)
-            kinds = sorted(set(share.commands)) if label == "redis" else []
-            print(
-                f"    (in all: {times:.1f} {what}{' ' + '/'.join(kinds) if kinds else ''}, "
-                f"{us:.0f} us, {us / whole:.0%})"
-            )
-    with connection.execute_wrapper(
-        lambda execute, sql, *rest: (
-            print("    SQL: " + re.sub(r"^SELECT .*? FROM", "SELECT ... FROM", sql)[:150]),
-            execute(sql, *rest),
-        )[1]
-    ):
-        print("  the verify view's queries:")
-        verify_view()
-    anchor_check = per_call_us(lambda: APIKey.objects.is_valid(fx.api_key), calls)
+    batch = lean_call(
+        fx,
+        BATCH_URL,
+        {
+            "checks": [{"key": fx.key, "model": MODEL, "endpoint": ENDPOINT, "tokens": TOKENS}]
+            * BATCH_CHECKS
+        },
+    )
+    batch_us = per_call_us(batch, max(50, calls // BATCH_CHECKS))
     print(
-        f"  anchor: APIKey.objects.is_valid() alone: {anchor_check:.0f} us/call "
-        f"(hasher {APIKey.objects.key_generator.preferred_hasher.algorithm}, the package's "
-        f"default)"
+        f"  batch of {BATCH_CHECKS}, whole{'':<36}{batch_us:>7.0f} us "
+        f"({batch_us / BATCH_CHECKS:.0f} us a check)"
     )
 
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(PROFILE_CALLS):
-        verify_view()
+        verify_call()
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = sum(tottime for _, _, tottime, _, _ in stats.stats.values())
     print(
-        f"\ncProfile of {PROFILE_CALLS} verify calls through the test Client "
+        f"\ncProfile of {PROFILE_CALLS} lean verify calls in-process "
         f"(own time by package; the profiler inflates Python-heavy code):"
     )
     for label, seconds in by_package(stats)[:12]:
         print(f"  {label:<56}{seconds / total:>6.1%}")
-    print(
-        "\nTop entries by cumulative time, below the call chain every request goes through "
-        "(test Client, middleware, DRF dispatch: entries over 80% of the call are left out):"
-    )
+    print("\nTop entries by cumulative time (below 80% of the call):")
     for row in _top(stats, 20, below=0.8 * _view_seconds(stats)):
         print(_line(row))
     print("\nTop entries by own time:")
@@ -181,7 +153,7 @@ def profile(fx: Fixture) -> None:
 
 def _view_seconds(stats: pstats.Stats) -> float:
     return max(
-        (cum for (_, _, name), (_, _, _, cum, _) in stats.stats.items() if name == "verify_view"),
+        (cum for (_, _, name), (_, _, _, cum, _) in stats.stats.items() if name == "call"),
         default=1.0,
     )
 

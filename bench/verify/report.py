@@ -6,6 +6,7 @@ import statistics
 
 from bench.verify.load import Run
 from bench.verify.parameters import (
+    BATCH_CHECKS,
     ORDER,
     TARGET_ANCHOR_RATIO,
     TARGET_FLOOR_RATIO,
@@ -38,6 +39,12 @@ def report(results: dict[str, list[Run]]) -> dict[str, float]:
             f"{each}; {errors or 'none'}"
         )
         summary[f"{name}_rps"], summary[f"{name}_p99"] = rps, p99
+    per_check = summary["batch_rps"] * BATCH_CHECKS
+    print(
+        f"batch per check: {per_check:,.0f} checks/s ({summary['batch_rps']:,.0f} req/s x "
+        f"{BATCH_CHECKS} checks), {per_check / summary['verify_rps']:.1f}x verify's calls/s, "
+        f"{per_check / summary['floor_rps']:.1f}x the floor's req/s"
+    )
     return summary
 
 

@@ -23,12 +23,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, log_path: Path) -> subprocess.Popen:
+def start_gunicorn(port: int, log_path: Path, settings_module: str, entry: str) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "config.wsgi:application",
+        entry,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -46,7 +46,7 @@ def start_gunicorn(port: int, log_path: Path) -> subprocess.Popen:
         return subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,
-            env=os.environ.copy(),
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -94,16 +94,20 @@ def wait_ready(base: str, proc: subprocess.Popen, log_path: Path) -> None:
     )
 
 
-def sanity_check(base: str, targets: dict, fx: Fixture) -> None:
+def sanity_check(bases: dict, targets: dict, fx: Fixture) -> None:
     """Each target answers as it should, and the checks are real (a wrong key is refused)."""
     checks = []
     for name, (path, headers, body) in targets.items():
-        status, content = call(base, path, headers, body)
+        status, content = call(bases[name], path, headers, body)
         checks.append((f"{name}: 200", status == 200, f"{status} {content[:200]!r}"))
         if name == "verify":
             answer = json.loads(content)
             checks.append(("verify: VALID", answer.get("code") == "VALID", answer))
+        if name == "batch":
+            codes = {answer["code"] for answer in json.loads(content)["results"]}
+            checks.append(("batch: every check VALID", codes == {"VALID"}, codes))
     path, headers, body = targets["verify"]
+    base = bases["verify"]
     wrong = fx.key[:-7] + ("A" if fx.key[-7] != "A" else "B") + fx.key[-6:]
     status, content = call(base, path, headers, {**body, "key": wrong})
     checks.append(
@@ -117,7 +121,9 @@ def sanity_check(base: str, targets: dict, fx: Fixture) -> None:
     checks.append(("verify: a bad gateway token is 401", status == 401, status))
     path, headers, body = targets["anchor"]
     prefix, _, secret = fx.api_key.partition(".")
-    status, _ = call(base, path, {"Authorization": f"Api-Key {prefix}.{secret[::-1]}"}, body)
+    status, _ = call(
+        bases["anchor"], path, {"Authorization": f"Api-Key {prefix}.{secret[::-1]}"}, body
+    )
     checks.append(("anchor: a wrong key is refused", status in (401, 403), status))
     failed = [f"{label} (got {got})" for label, ok, got in checks if not ok]
     if failed:

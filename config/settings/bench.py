@@ -1,4 +1,5 @@
-"""The gateway benchmark (`make bench`): production settings plus the bench's two views.
+"""The gateway benchmark (`make bench`): production settings plus the bench's two views
+(config.settings.bare: the same with no middleware, for the floor and the anchor).
 
 bench/verify/prepare.py sets the environment production.py needs (secret, DJANGO_ALLOWED_HOSTS=
 127.0.0.1, no SSL redirect, DATABASE_URL, CACHE_URL / GATEWAY_REDIS_URL, GATEWAY_PROCESSES)

@@ -54,7 +54,7 @@ def _items_page(view, request, items, order):
     """`items` in `order`; with `mine=yes`, only those this reviewer may decide (in SQL,
     grant_reviews.work_list), a specialist's own first."""
     if request.query_params.get("mine") == "yes":
-        items, order = grant_reviews.work_list(request.user, items), ("rank", *order)
+        items = grant_reviews.work_list(request.user, items)
     else:
         items = items.select_related("grant__application", "grant__organization", "campaign")
     paginator = view.pagination_class(order)

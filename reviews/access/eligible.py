@@ -1,20 +1,14 @@
 """Which access-review items a reviewer may decide, as one SQL query: the rules of
-grant_reviews.refusal (reviews.eligibility's, plus a specialist for an extra-scrutiny grant)
-over a queryset of items, so that a work list is a keyset page of the database's rows and not
-a Python loop over every open item. tests/reviews/access/campaigns/test_eligible_items.py
-checks that this and refusal() agree, case by case.
-
-The JSON-array overlap (an application's flagged or specialist domains against a reviewer's
-opt-outs or specialties) is `?|` on PostgreSQL (jsonb, GIN-indexable) and json_each on SQLite,
-the embedded default.
+grant_reviews.refusal (reviews.eligibility.allowed, the queue's, plus a specialist for an
+extra-scrutiny grant) over a queryset of items, so that a work list is a keyset page of the
+database's rows and not a Python loop over every open item.
+tests/reviews/access/campaigns/test_eligible_items.py checks that this and refusal() agree,
+case by case, on PostgreSQL and SQLite.
 """
 
 from django.db.models import (
-    BooleanField,
     Case,
     DateTimeField,
-    F,
-    Func,
     IntegerField,
     Q,
     Value,
@@ -23,7 +17,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
-from approvals.routing import EXTRA_SCRUTINY, POLICY_ESCALATION
+from approvals.routing import EXTRA_SCRUTINY
+from reviews import eligibility
 from reviews.models import NO_DUE_DATE, GrantReview
 
 DECIDABLE = (GrantReview.Status.OPEN, GrantReview.Status.LAPSED)
@@ -31,34 +26,6 @@ DECIDABLE = (GrantReview.Status.OPEN, GrantReview.Status.LAPSED)
 # (NO_DUE_DATE; the index grantreview_most_urgent is on the same expression).
 ORDER = ("due", "created_at", "pk")  # most urgent first
 MINE_ORDER = ("rank", *ORDER)  # a specialist's own items before the others
-
-
-class JsonArrayOverlap(Func):
-    """True when the JSON array in `field` holds one of `values` (strings)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, field: str, values):
-        super().__init__(F(field))
-        self.values = [str(v) for v in values]
-
-    def as_postgresql(self, compiler, connection):
-        if not self.values:
-            return "FALSE", ()
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} ?| %s::text[])", (*params, self.values)
-
-    def as_sql(self, compiler, connection, **extra):
-        if not self.values:
-            return "1 = 0", ()
-        sql, params = compiler.compile(self.source_expressions[0])
-        marks = ", ".join(["%s"] * len(self.values))
-        return (
-            # The column as compiled and placeholders only: the values are parameters.
-            f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value IN ({marks}))",  # noqa: S608
-            (*params, *self.values),
-        )
 
 
 def with_due(items):
@@ -70,22 +37,18 @@ def with_due(items):
 
 def _decidable(reviewer, items):
     """(`items` `reviewer` may decide, annotated with `due`; the condition "needs a specialist
-    in one of the reviewer's specialties"), or None for someone who decides nothing."""
+    in one of the reviewer's specialties"), or (None, None) for someone who decides nothing."""
     if not (reviewer.is_authenticated and reviewer.has_role(Role.REVIEWER, Role.ADMIN)):
         return None, None
     application = "grant__application__"
-    mine = JsonArrayOverlap(f"{application}specialist_domains", reviewer.specialties)
-    items = (
-        items.filter(status__in=DECIDABLE)
-        .exclude(
-            **{f"{application}organization_id__in": reviewer.memberships.values("organization_id")}
-        )
-        .exclude(JsonArrayOverlap(f"{application}flagged_domains", reviewer.opt_outs))
+    mine = (
+        Q(**{f"{application}specialist_domains__overlaps": reviewer.specialties})
+        if reviewer.specialties
+        else Q(pk__in=[])
     )
-    if reviewer.role != Role.ADMIN:
-        items = items.exclude(**{f"{application}route_name": POLICY_ESCALATION})
+    items = items.filter(eligibility.allowed(reviewer, prefix=application), status__in=DECIDABLE)
     # An extra-scrutiny grant is re-certified by a specialist of one of its domains.
-    items = items.exclude(Q(**{f"{application}route_name": EXTRA_SCRUTINY}) & ~Q(mine))
+    items = items.exclude(Q(**{f"{application}route_name": EXTRA_SCRUTINY}) & ~mine)
     return with_due(items), mine
 
 
@@ -101,13 +64,10 @@ def decidable(reviewer, items):
 
 
 def work_list(reviewer, items) -> list:
-    """decidable() as ranks for accounts.paging.keyset in MINE_ORDER: the specialist's own,
+    """decidable() as tiers for accounts.paging.keyset_tiers in ORDER: the specialist's own,
     then the others, each one range of the index grantreview_most_urgent, where ordering by
     the computed rank would sort every open item."""
     chosen, mine = _decidable(reviewer, items)
     if chosen is None:
-        return [with_due(items).annotate(rank=Value(r)).none() for r in (0, 1)]
-    return [
-        chosen.filter(mine).annotate(rank=Value(0, output_field=IntegerField())),
-        chosen.exclude(mine).annotate(rank=Value(1, output_field=IntegerField())),
-    ]
+        return [with_due(items).none(), with_due(items).none()]
+    return [chosen.filter(mine), chosen.exclude(mine)]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from accounts.models import Role
+from accounts.paging import capped_count
 from approvals import grants as grant_terms
 from approvals.keys.usage import UsedInPeriod, used_in_period_many
 from approvals.models import Grant
@@ -100,6 +101,11 @@ def refusal(user, item: GrantReview, *, member_org_ids: set[int] | None = None) 
     return why
 
 
+def waiting_count(user) -> tuple[int, bool]:
+    """(count, exact) of the open items `user` may decide (refusal() in SQL), capped."""
+    return capped_count(eligible.work_list(user, GrantReview.objects.filter(status=S.OPEN)))
+
+
 def get_item_for(user, pk: int) -> GrantReview:
     """Reviewers and admins may read any item (a refusal is explained on the page, as for
     applications); anyone else gets 404."""
@@ -129,8 +135,8 @@ def items_for(reviewer, items):
 
 
 def work_list(reviewer, items) -> list:
-    """items_for as ranks for a keyset page in eligible.MINE_ORDER (accounts.paging.keyset
-    takes the list): the same rows, in the same order, without sorting them all."""
+    """items_for as tiers for a keyset page in eligible.ORDER (accounts.paging.keyset_tiers):
+    the same rows, in the same order, without sorting them all."""
     return [
         part.select_related("grant__application", "grant__organization", "campaign")
         for part in eligible.work_list(reviewer, items)

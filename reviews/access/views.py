@@ -52,7 +52,7 @@ def _admin(request) -> None:
 def campaign_list(request, *, form=None, schedule_form=None, error=None, status=200):
     _reviewer(request)
     mine = grant_reviews.work_list(request.user, GrantReview.objects.filter(campaign__isnull=True))
-    page, pager = page_for(request, mine, order=eligible.MINE_ORDER, size=ITEMS_PER_PAGE)
+    page, pager = page_for(request, mine, order=eligible.ORDER, size=ITEMS_PER_PAGE)
     fields, general = errors_of(form or schedule_form, error, ERROR_FIELDS)
     return render(
         request,

@@ -3,10 +3,17 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db.models import Q, Value
 
 from accounts.models import User
-from accounts.paging import BadPage, capped_count, encode, keyset, page_size
+from accounts.paging import (
+    BadPage,
+    capped_count,
+    capped_counts,
+    encode,
+    keyset,
+    keyset_tiers,
+    page_size,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,29 +107,41 @@ def test_page_size_out_of_range_names_the_field(given):
     assert page_size({}) == 50 and page_size({"page_size": "7"}) == 7
 
 
-def ranks(people):
-    """The people in two ranks: joined in the first four hours, then the others."""
-    early = Q(date_joined__lt=START + timedelta(hours=4))
-    return [
-        people.filter(early).annotate(rank=Value(0)),
-        people.exclude(early).annotate(rank=Value(1)),
-    ]
-
-
-def test_ranked_parts_walk_as_one_list_both_ways(people):
-    order = ("rank", "-date_joined", "pk")
-    parts = ranks(people)
-    expected = [u.pk for u in parts[0].order_by(*order[1:])] + [
-        u.pk for u in parts[1].order_by(*order[1:])
-    ]
-    seen, pages, last = walk(parts, order, size=4)
-    assert seen == expected and pages == 6
-    back, cursor = [], last.previous_cursor
-    while cursor:
-        page = keyset(parts, order=order, cursor=cursor, size=4)
-        back = [u.pk for u in page] + back
-        cursor = page.previous_cursor
-    assert back + [u.pk for u in last] == expected
-    assert capped_count(parts) == (23, True) and capped_count(parts, cap=20) == (20, False)
+def test_tiers_walk_as_one_list_ranked_by_tier_both_ways(people):
+    order = ("date_joined", "pk")
+    tiers = [people.filter(email__startswith="p1"), people.exclude(email__startswith="p1")]
+    expected = [pk for tier in tiers for pk in tier.order_by(*order).values_list("pk", flat=True)]
+    seen, cursor, pages = [], None, []
+    while True:
+        page = keyset_tiers(tiers, order=order, cursor=cursor, size=4)
+        seen += [u.pk for u in page]
+        pages.append(page)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == expected and len(pages) == 6  # 23 rows, 4 a page, across the tiers
+    assert [u.rank for u in pages[0]] == [0, 0, 0, 0]
+    back, pks = pages[-1], []
+    while back.previous_cursor:
+        back = keyset_tiers(tiers, order=order, cursor=back.previous_cursor, size=4)
+        pks = [u.pk for u in back] + pks
+    assert pks == expected[:20]
     with pytest.raises(BadPage):
-        keyset(parts, order=order, cursor=encode("n", [7, "2026-11-01T00:00:00+00:00", 1]), size=4)
+        keyset_tiers(tiers, order=order, cursor=encode("n", [2, START.isoformat(), 1]), size=4)
+
+
+def test_capped_counts_are_one_query(people, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        found = capped_counts(
+            {"all": people, "p1": people.filter(email__startswith="p1"), "none": people.none()},
+            cap=10,
+        )
+    assert found == {"all": (10, False), "p1": (10, False), "none": (0, True)}
+    assert capped_counts({"p2": people.filter(email__startswith="p2")}, cap=10) == {"p2": (4, True)}
+
+
+def test_a_count_over_tiers_stops_at_the_cap_across_them(people):
+    tiers = [people.filter(email__startswith="p1"), people.exclude(email__startswith="p1")]
+    assert capped_count(tiers) == (23, True)
+    assert capped_count(tiers, cap=20) == (20, False)
+    assert capped_count(tiers, cap=5) == (5, False)  # the first tier alone passes the cap

@@ -36,6 +36,7 @@ def applications_made(dev, n: int, *, status="approved", start=START, ties=3) ->
             expected_requests_per_minute=10,
             expected_monthly_tokens=1000,
             created_at=start + timedelta(minutes=i // ties),
+            sla_due_at=start + timedelta(days=3) if status == "in_review" else None,
         )
         for i in range(n)
     )

@@ -63,3 +63,33 @@ def test_reviewer_pages(page, make_account, default_policy, sign_in, assert_acce
     page.goto("/reviews/settings/")
     page.get_by_role("heading", name="Your review settings").wait_for()
     assert_accessible()
+
+
+def test_the_queue_pages_by_keyboard(
+    page, make_account, default_policy, sign_in, assert_accessible, monkeypatch
+):
+    from reviews import queue
+    from tests.browser.test_keyboard import focus_ring_visible, tab_to
+
+    monkeypatch.setattr(queue, "PAGE_SIZE", 1)
+    developer = make_account("dora@clinic.example", organization="Dora Clinic")
+    reviewer = make_account("rob@provider.example", role="reviewer")
+    first = submitted(developer, title="Earlier tool")
+    second = submitted(developer, title="Later tool")
+    sign_in(reviewer)
+
+    page.goto("/reviews/")
+    page.get_by_role("heading", name="Review queue").wait_for()
+    assert page.locator(f'tr[data-application="{first.pk}"]').count() == 1
+    assert page.get_by_text("counts stop at 1,000").count() == 1
+    tab_to(page, 'nav.pager a[rel="next"]', limit=60)
+    assert focus_ring_visible(page)
+    assert_accessible()
+    page.keyboard.press("Enter")
+    page.locator(f'tr[data-application="{second.pk}"]').wait_for()
+    assert page.locator(f'tr[data-application="{first.pk}"]').count() == 0
+    assert page.get_by_role("link", name="Next applications").count() == 0
+    assert_accessible()
+    tab_to(page, 'nav.pager a[rel="prev"]', limit=60)
+    page.keyboard.press("Enter")
+    page.locator(f'tr[data-application="{first.pk}"]').wait_for()

@@ -38,6 +38,10 @@ def _verify(persona, world):
     }
 
 
+def _verify_batch(persona, world):
+    return {"checks": [_verify(persona, world), _verify(persona, world)]}
+
+
 def _signup(persona, world):
     return {
         "email": f"new-{persona}@org-c.example",
@@ -106,6 +110,7 @@ OPERATIONS = {
     ("POST", "/api/v1/keys/{id}/revoke/"): ("key", None),
     ("POST", "/api/v1/keys/{id}/rotate/"): ("key", {"grace": "none"}),
     ("POST", "/api/v1/keys/verify/"): (None, _verify),
+    ("POST", "/api/v1/keys/verify/batch/"): (None, _verify_batch),
     ("GET", "/api/v1/me/"): (None, None),
     ("GET", "/api/v1/organizations/{id}/"): ("organization", None),
     ("GET", "/api/v1/policy-versions/"): (None, None),
@@ -162,6 +167,7 @@ EXPECTED = {
     ("GET", "/api/v1/guidelines/current/"): "401 200 200 200 200 200 200 200",
     ("GET", "/api/v1/health/"): "200 200 200 200 200 200 200 200",
     ("POST", "/api/v1/keys/verify/"): "401 403 403 403 403 403 403 200",
+    ("POST", "/api/v1/keys/verify/batch/"): "401 403 403 403 403 403 403 200",
     ("POST", "/api/v1/keys/{id}/revoke/"): "401 200 404 404 404 404 200 404",
     ("POST", "/api/v1/keys/{id}/rotate/"): "401 201 404 404 404 404 403 404",
     ("GET", "/api/v1/me/"): "401 200 200 200 200 200 200 200",
