@@ -29,6 +29,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .errors import InvalidInput
+
 COUNT_CAP = 1000
 FORWARD, BACKWARD = "n", "p"
 
@@ -183,7 +185,11 @@ def _page(rows: list, order: Sequence[str], values, *, size: int, backward: bool
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, exact): exact up to `cap`, else `cap` as a lower bound; reads at most cap + 1
     index entries."""
-    found = queryset.order_by().values("pk")[: cap + 1].count()
+    found = 0
+    for part in queryset if isinstance(queryset, list | tuple) else [queryset]:  # or tiers
+        found += part.order_by().values("pk")[: cap + 1 - found].count()
+        if found > cap:
+            break
     return (found, True) if found <= cap else (cap, False)
 
 
@@ -220,30 +226,48 @@ def page_size(params, default: int = 50, most: int = 200) -> int:
     return int(given)
 
 
-def link(url: str, cursor: str | None) -> str | None:
-    """`url` with its cursor replaced (other query parameters kept), or None."""
+def link(url: str, cursor: str | None, param: str = "cursor") -> str | None:
+    """`url` with its cursor (`param`) replaced (other query parameters kept), or None."""
     if cursor is None:
         return None
-    return replace_query_param(remove_query_param(url, "cursor"), "cursor", cursor)
+    return replace_query_param(remove_query_param(url, param), param, cursor)
+
+
+def page_of(queryset, *, order: Sequence[str], cursor: str | None, size: int) -> Page:
+    """keyset(), or keyset_tiers() when `queryset` is a list of tiers."""
+    if isinstance(queryset, list | tuple):
+        return keyset_tiers(queryset, order=order, cursor=cursor, size=size)
+    return keyset(queryset, order=order, cursor=cursor, size=size)
 
 
 class KeysetPagination(BasePagination):
     """The API's keyset pages: `{"next", "previous", "results"}` (the contract's links),
     `?cursor=` and `?page_size=` (1 to max_page_size). A view sets `order` (and may add
-    fields to the response, such as a capped count)."""
+    fields to the response, such as a capped count). `counted` adds the contract's `count`,
+    capped (`capped_count`), and `count_exact`, false when the count stopped at the cap. The
+    queryset may be a list of tiers (keyset_tiers)."""
 
     order: Sequence[str] = ("-pk",)
+    counted = False
     page_size, max_page_size = 50, 200
 
-    def __init__(self, order: Sequence[str] | None = None):
+    def __init__(self, order: Sequence[str] | None = None, *, counted: bool | None = None):
         if order is not None:
             self.order = tuple(order)
+        if counted is not None:
+            self.counted = counted
+
+    @classmethod
+    def of(cls, *order: str, counted: bool = False) -> type["KeysetPagination"]:
+        """A pagination class for a view's `pagination_class`: `KeysetPagination.of("-created_at",
+        "-pk", counted=True)`."""
+        return type(cls.__name__, (cls,), {"order": order, "counted": counted})
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         params = request.query_params
         try:
-            self.page = keyset(
+            self.page = page_of(
                 queryset,
                 order=self.order,
                 cursor=params.get("cursor"),
@@ -251,10 +275,13 @@ class KeysetPagination(BasePagination):
             )
         except BadPage as exc:
             raise ApiValidationError({exc.field: [str(exc)]}) from exc
+        self.capped = capped_count(queryset) if self.counted else None
         return self.page.items
 
     def get_paginated_response(self, data, **extra):
         url = self.request.build_absolute_uri()
+        if getattr(self, "capped", None) is not None:
+            extra = {"count": self.capped[0], "count_exact": self.capped[1], **extra}
         return Response(
             {
                 "next": link(url, self.page.next_cursor),
@@ -265,7 +292,7 @@ class KeysetPagination(BasePagination):
         )
 
     def get_paginated_response_schema(self, schema):
-        return {
+        page = {
             "type": "object",
             "required": ["next", "previous", "results"],
             "properties": {
@@ -274,6 +301,19 @@ class KeysetPagination(BasePagination):
                 "results": schema,
             },
         }
+        if self.counted:
+            page["required"] = ["count", "count_exact", *page["required"]]
+            page["properties"] = {
+                "count": {
+                    "type": "integer",
+                    "description": f"Rows in the whole list: exact up to {COUNT_CAP:,}; "
+                    f"beyond, {COUNT_CAP:,} with count_exact false (the count stops at "
+                    f"{COUNT_CAP:,}).",
+                },
+                "count_exact": {"type": "boolean"},
+                **page["properties"],
+            }
+        return page
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -294,8 +334,28 @@ class KeysetPagination(BasePagination):
         ]
 
 
-def page_links(request, page: Page) -> dict:
+def page_links(request, page: Page, param: str = "cursor") -> dict:
     """A page view's links to the pages around `page`, keeping the other query parameters;
     templates/includes/pager.html draws them."""
     here = request.get_full_path()
-    return {"previous": link(here, page.previous_cursor), "next": link(here, page.next_cursor)}
+    return {
+        "previous": link(here, page.previous_cursor, param),
+        "next": link(here, page.next_cursor, param),
+    }
+
+
+def page_for(
+    request, queryset, *, order: Sequence[str], size: int = 50, param: str = "cursor"
+) -> tuple:
+    """A page view's keyset page of `queryset` (or of a list of tiers) at `?cursor=` (`param`:
+    another name, for a second list on the same page), and its links (page_links). A cursor
+    this list did not give out is InvalidInput: the page answers 400 and says why
+    (config.exceptions.DomainErrorPages), never a 500."""
+    try:
+        page = page_of(queryset, order=order, cursor=request.GET.get(param), size=size)
+    except BadPage as exc:
+        raise InvalidInput(
+            "This link to a page of the list is broken or out of date: start from the first page.",
+            extra={param if exc.field == "cursor" else exc.field: [str(exc)]},
+        ) from exc
+    return page, page_links(request, page, param)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.errors import NotAllowed
 from accounts.models import Role
+from accounts.paging import KeysetPagination
 from approvals.policy import versions as policy
 from approvals.policy.classifier import versions as classifiers
 
@@ -21,6 +22,8 @@ from .serializers import (
     CreateInputSerializer,
     DomainSerializer,
 )
+
+LIST_ORDER = ("-created_at", "-pk")  # newest first; the pk makes the order total
 
 
 def validated(serializer_class, data, *, partial=False) -> dict:
@@ -69,13 +72,14 @@ class DomainListView(APIView):
 
 
 class ApplicationListCreateView(generics.ListAPIView):
+    """Newest first, by cursor (`?cursor=`, `?page_size=`); `count` stops at 1,000."""
+
     serializer_class = ApplicationSerializer
     filterset_fields = ["status"]
+    pagination_class = KeysetPagination.of(*LIST_ORDER, counted=True)
 
     def get_queryset(self):
-        return with_revisions(
-            access.applications_visible_to(self.request.user).order_by("-created_at")
-        )
+        return with_revisions(access.applications_visible_to(self.request.user))
 
     @extend_schema(request=CreateInputSerializer, responses={201: ApplicationSerializer})
     def post(self, request):

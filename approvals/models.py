@@ -137,7 +137,8 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints, indexes = routing.QUEUE_CONSTRAINTS, routing.QUEUE_INDEXES
+        constraints = routing.QUEUE_CONSTRAINTS
+        indexes = [*routing.QUEUE_INDEXES, *routing.APPLICATION_INDEXES]
 
     def __str__(self):
         return f"#{self.pk} {self.title}"
@@ -217,6 +218,7 @@ class Grant(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = routing.GRANT_INDEXES
 
     def __str__(self):
         return f"grant {self.pk} for application {self.application_id}"
@@ -243,6 +245,7 @@ class ProductionKey(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = routing.KEY_INDEXES
 
     def __str__(self):
         return f"{self.name} ({self.key_id})"

@@ -33,6 +33,18 @@ QUEUE_INDEXES = [
     ),
 ]
 
+# The lists that grow without bound (accounts/paging.py keyset pages), beside the queue's:
+# each list's order ends in the id, so that a page is one range of its index however deep.
+APPLICATION_INDEXES = [  # newest first: everyone's (admins, reviewers), an organization's
+    models.Index(fields=["created_at", "id"], name="apps_newest"),
+    models.Index(fields=["organization", "created_at", "id"], name="apps_org_newest"),
+]
+GRANT_INDEXES = [  # newest first: everyone's (admins), an organization's
+    models.Index(fields=["created_at", "id"], name="grant_newest"),
+    models.Index(fields=["organization", "created_at", "id"], name="grant_org_newest"),
+]
+KEY_INDEXES = [models.Index(fields=["grant", "created_at", "id"], name="key_grant_newest")]
+
 
 @dataclass(frozen=True)
 class Route:

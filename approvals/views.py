@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from accounts import views as account_views
 from accounts.errors import DomainError
 from accounts.models import Role
+from accounts.paging import capped_count, count_label, page_for
 from accounts.readiness import missing_steps
 from approvals.policy import evidence
 from approvals.policy import versions as policy
@@ -21,7 +22,7 @@ from approvals.portal import dashboard, reading
 from audit.models import AuditEvent
 
 from . import access, catalogue, lifecycle
-from .api import validated
+from .api import LIST_ORDER, validated
 from .grants import grant_state
 from .models import Application, DomainKind, Grant
 from .serializers import ApplicationInputSerializer
@@ -77,6 +78,7 @@ MOVED_BY = {
     "application.rejected": "decision.reject",
     "application.changes_requested": "decision.request_changes",
 }
+PAGE_SIZE = 50  # rows on a page of a list
 # Replying makes sense while someone reviews it, or is waiting on the applicant.
 REPLYABLE = {"submitted", "in_review", "changes_requested"}
 
@@ -187,17 +189,19 @@ def portal_home(request):
 @login_required
 def application_list(request):
     _developer(request)
-    applications = access.applications_visible_to(request.user).order_by("-created_at")
+    applications = access.applications_visible_to(request.user)
     status = request.GET.get("status", "")
     if status in Application.Status.values:
         applications = applications.filter(status=status)
-    applications = list(applications)
-    unread = reading.unread_counts(request.user, applications)
+    page, pager = page_for(request, applications, order=LIST_ORDER, size=PAGE_SIZE)
+    unread = reading.unread_counts(request.user, page.items)
     return render(
         request,
         "portal/applications/list.html",
         {
-            "applications": [(a, unread.get(a.pk, 0)) for a in applications],
+            "applications": [(a, unread.get(a.pk, 0)) for a in page],
+            "count": count_label(*capped_count(applications)),
+            "pager": pager,
             "status_shown": Application.Status(status).label
             if status in Application.Status.values
             else "",
@@ -281,8 +285,7 @@ def application_detail(request, pk):
         target_type="application", target_id=str(application.pk)
     ).order_by("id")
     members = set(application.organization.memberships.values_list("user_id", flat=True))
-    since = reading.mark_read(user=request.user, application=application)
-    new_ids = set(reading.unread(request.user, application, since).values_list("pk", flat=True))
+    conversation = reading.conversation(request, application)
     grant = Grant.objects.filter(application=application).first()
     live = lifecycle.content_of(application)
     # The submitted revision is shown as it was; edits made since are shown apart.
@@ -309,8 +312,9 @@ def application_detail(request, pk):
                     if c.author_id in members
                     else "Reviewer",
                 )
-                for c in application.comments.select_related("author")
+                for c in conversation.pop("comments_shown")
             ],
+            **conversation,
             "application": application,
             "revision": revision,
             "screening": screening,
@@ -323,7 +327,6 @@ def application_detail(request, pk):
             "timeline": _timeline(timeline, request.user, application),
             "next_step": _next_step(application, state),
             "replyable": application.status in REPLYABLE,
-            "new_ids": new_ids,
             "missing": missing_steps(request.user),
             "editable": application.status in lifecycle.EDITABLE,
             "withdrawable": application.status in lifecycle.WITHDRAWABLE,

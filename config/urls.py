@@ -76,6 +76,7 @@ api_v1 = [
         approvals_api.ApplicationWithdrawView.as_view(),
         name="application-withdraw",
     ),
+    path("grants/", keys_api.GrantListView.as_view(), name="grants"),
     path("grants/<int:pk>/", keys_api.GrantDetailView.as_view(), name="grant-detail"),
     path("grants/<int:pk>/keys/", keys_api.GrantKeysView.as_view(), name="grant-keys"),
     path("keys/<int:pk>/revoke/", keys_api.KeyRevokeView.as_view(), name="key-revoke"),

@@ -145,10 +145,21 @@ class DecisionView(APIView):
 
 
 class CommentsView(APIView):
+    """An application's conversation, oldest first, by cursor."""
+
+    pagination_class = KeysetPagination.of(*comments.ORDER, counted=True)
+
     @extend_schema(responses={200: CommentSerializer(many=True)})
     def get(self, request, pk: int):
         application = access.get_application_for(request.user, pk)
-        return Response([self._shown(c, request) for c in application.comments.all()])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            application.comments.select_related("author"), request, view=self
+        )
+        shown = comments.shown_authors(page, request.user, application)
+        return paginator.get_paginated_response(
+            [self._shown(c, request, shown[c.pk]) for c in page]
+        )
 
     @extend_schema(request=CommentInputSerializer, responses={201: CommentSerializer})
     def post(self, request, pk: int):
@@ -158,13 +169,16 @@ class CommentsView(APIView):
         comment = comments.comment_add(
             author=request.user, application=application, body=data.validated_data["body"]
         )
-        return Response(self._shown(comment, request), status=status.HTTP_201_CREATED)
+        return Response(
+            self._shown(comment, request, comments.shown_author(comment, request.user)),
+            status=status.HTTP_201_CREATED,
+        )
 
     @staticmethod
-    def _shown(comment, request) -> dict:
+    def _shown(comment, request, author: str) -> dict:
         return {
             "id": comment.pk,
-            "author": comments.shown_author(comment, request.user),
+            "author": author,
             "body": comment.body,
             "created_at": comment.created_at,
         }

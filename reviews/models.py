@@ -1,8 +1,14 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from approvals.models import Application, Grant, PolicyVersion, Revision
+
+# The due date of an item without one (a re-review) in the lists' order: after every other.
+NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Claim(models.Model):
@@ -62,6 +68,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["application", "created_at", "id"], name="comment_conversation")
+        ]
 
     def __str__(self):
         return f"comment on {self.application_id}"
@@ -160,7 +169,22 @@ class GrantReview(models.Model):
 
     class Meta:
         ordering = ["due_at", "created_at", "pk"]
-        indexes = [models.Index(fields=["status", "kind"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            # The item lists (reviews/access/eligible.py): a campaign's, by status or opened;
+            # everyone's, most urgent first (re-reviews, without a due date, last).
+            models.Index(fields=["campaign", "status", "id"], name="grantreview_campaign_status"),
+            models.Index(
+                Coalesce(
+                    models.F("due_at"),
+                    models.Value(NO_DUE_DATE),
+                    output_field=models.DateTimeField(),
+                ),
+                models.F("created_at"),
+                models.F("id"),
+                name="grantreview_most_urgent",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "grant"],

@@ -377,15 +377,14 @@ def _page_context(request, application, revision) -> dict:
             (s, [names.get(slug, slug) for slug in s.shared])
             for s in precedents.similar(request.user, application, revision)
         ],
-        "comments": [
-            (c, comments.shown_author(c, request.user))
-            for c in application.comments.select_related("author")
-        ],
-        "new_ids": _read(request.user, application),
+        **_conversation(request, application),
     }
 
 
-def _read(user, application) -> set[int]:
-    """Marks the conversation read as the page shows it; returns the comments new to `user`."""
-    since = reading.mark_read(user=user, application=application)
-    return set(reading.unread(user, application, since).values_list("pk", flat=True))
+def _conversation(request, application) -> dict:
+    """Marks the conversation read as the page shows it: a page of comments, those new to the
+    reader marked (approvals.portal.reading.conversation)."""
+    shown = reading.conversation(request, application)
+    page = shown.pop("comments_shown")
+    authors = comments.shown_authors(page, request.user, application)
+    return {"comments": [(c, authors[c.pk]) for c in page], **shown}

@@ -8,8 +8,10 @@ from rest_framework.views import APIView
 
 from accounts.errors import NotAllowed
 from accounts.models import Role
+from accounts.paging import KeysetPagination
 from accounts.permissions import HasRole
 from approvals import access
+from approvals.models import Grant
 from approvals.serializers import GrantSerializer
 
 from . import gateway_call, keyformat, verify
@@ -87,6 +89,39 @@ def _new_key_body(key, text) -> dict:
     return {**KeySerializer(key).data, "key": text}
 
 
+class GrantListSerializer(GrantSerializer):
+    organization = serializers.IntegerField(source="organization_id")
+    application = serializers.IntegerField(source="application_id")
+    created_at = serializers.DateTimeField()
+
+    class Meta(GrantSerializer.Meta):
+        fields = ["id", "organization", "application", *GrantSerializer.Meta.fields, "created_at"]
+
+
+class GrantFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Grant.Status.choices, required=False)
+    organization = serializers.IntegerField(min_value=1, required=False)
+
+
+class GrantListView(APIView):
+    """The grants a caller may see (developers: their organizations'; admins: all), newest
+    first, by cursor; filters `status` and `organization` (its id). `count` stops at 1,000."""
+
+    permission_classes = [HasRole.of(Role.DEVELOPER, Role.ADMIN)]
+    pagination_class = KeysetPagination.of("-created_at", "-pk", counted=True)
+
+    @extend_schema(
+        parameters=[GrantFilterSerializer], responses={200: GrantListSerializer(many=True)}
+    )
+    def get(self, request):
+        filters = GrantFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        grants = access.grants_visible_to(request.user).filter(**filters.validated_data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(grants, request, view=self)
+        return paginator.get_paginated_response(GrantListSerializer(page, many=True).data)
+
+
 class GrantDetailView(APIView):
     @extend_schema(responses={200: GrantSerializer})
     def get(self, request, pk: int):
@@ -94,10 +129,16 @@ class GrantDetailView(APIView):
 
 
 class GrantKeysView(APIView):
+    """A grant's keys, newest first, by cursor: rotations and revocations keep adding keys."""
+
+    pagination_class = KeysetPagination.of("-created_at", "-pk", counted=True)
+
     @extend_schema(responses={200: KeySerializer(many=True)})
     def get(self, request, pk: int):
         grant = access.get_grant_for(request.user, pk)
-        return Response(KeySerializer(grant.keys.all(), many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(grant.keys.all(), request, view=self)
+        return paginator.get_paginated_response(KeySerializer(page, many=True).data)
 
     @extend_schema(request=MintSerializer, responses={201: NewKeySerializer})
     def post(self, request, pk: int):

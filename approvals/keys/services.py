@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.errors import Conflict
@@ -39,6 +41,17 @@ def key_status(key: ProductionKey, now, grant_live: bool = True) -> str:
 def active_keys(grant: Grant):
     now = timezone.now()
     return grant.keys.filter(revoked_at__isnull=True).exclude(expires_at__lte=now)
+
+
+def active_key_count(now):
+    """For Grant.objects.annotate(active_keys=...): a grant's keys not revoked nor past their
+    expiry, counted for each grant a page shows (a correlated subquery over the index
+    key_grant_newest), never by aggregating every grant's keys before the page is cut."""
+    live = ProductionKey.objects.filter(grant=OuterRef("pk"), revoked_at__isnull=True).exclude(
+        expires_at__lte=now
+    )
+    counted = live.order_by().values("grant").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _record(actor, key: ProductionKey, action: str, **data) -> None:

@@ -9,7 +9,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from approvals.models import Grant, KeyUsage, UsageBucket, UsageScope
+from approvals.models import Grant, KeyUsage, ProductionKey, UsageBucket, UsageScope
 
 from . import anomalies, keyformat
 
@@ -105,37 +105,51 @@ class KeyTally:
         return self.rate_limited + self.quota_exceeded + self.scope_denied
 
 
-def usage_by_key(grant: Grant, today: date) -> list[KeyTally]:
-    """Every key of the grant that was called in the window, in one query."""
-    rows = (
-        KeyUsage.objects.filter(key__grant=grant, day__gte=today - timedelta(days=USAGE_DAYS - 1))
-        .values("key__name", "key__key_id")
-        .annotate(
-            requests=Sum("requests"),
-            rate_limited=Sum("rate_limited"),
-            quota_exceeded=Sum("quota_exceeded"),
-            scope_denied=Sum("scope_denied"),
+KEY_USE_ORDER = ("-requests", "-pk")  # the busiest keys first
+
+
+def keys_by_use(grant: Grant, today: date):
+    """The grant's keys called in the window, each with its tallies (KeyTally's figures), as
+    a queryset for a keyset page in KEY_USE_ORDER: one query a page, however many keys."""
+    return (
+        ProductionKey.objects.filter(
+            grant=grant, usage__day__gte=today - timedelta(days=USAGE_DAYS - 1)
         )
-        .order_by("key__name", "key__key_id")
+        .annotate(
+            requests=Sum("usage__requests"),
+            rate_limited=Sum("usage__rate_limited"),
+            quota_exceeded=Sum("usage__quota_exceeded"),
+            scope_denied=Sum("usage__scope_denied"),
+        )
+        .order_by(*KEY_USE_ORDER)
     )
+
+
+def tallies(keys) -> list[KeyTally]:
+    """KeyTally of each key of keys_by_use (a page of it)."""
     return [
         KeyTally(
-            name=row.pop("key__name"), prefix=keyformat.shown_prefix(row.pop("key__key_id")), **row
+            name=key.name,
+            prefix=keyformat.shown_prefix(key.key_id),
+            requests=key.requests,
+            rate_limited=key.rate_limited,
+            quota_exceeded=key.quota_exceeded,
+            scope_denied=key.scope_denied,
         )
-        for row in rows
+        for key in keys
     ]
 
 
 def usage_context(grant: Grant) -> dict:
+    """The grant's use in the window; `keys_by_use` is left for the page to page through."""
     today = timezone.localdate()
     days = usage_by_day(grant, today)
-    by_key = usage_by_key(grant, today)
+    refused = KeyUsage.objects.filter(
+        key__grant=grant, day__gte=today - timedelta(days=USAGE_DAYS - 1)
+    ).aggregate(rate_limited=Sum("rate_limited"), quota_exceeded=Sum("quota_exceeded"))
     return {
-        "by_key": by_key,
-        "refused": {
-            "rate_limited": sum(k.rate_limited for k in by_key),
-            "quota_exceeded": sum(k.quota_exceeded for k in by_key),
-        },
+        "keys_by_use": keys_by_use(grant, today),
+        "refused": {name: value or 0 for name, value in refused.items()},
         "days": days,
         "used_days": [d for d in days if d.requests or d.tokens or d.scope_denied],
         "charts": [

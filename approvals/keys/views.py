@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import DomainError
 from accounts.models import Role
+from accounts.paging import capped_count, count_label, page_for
 from approvals import access, grants
 from approvals.grants import grant_states
 from approvals.models import Grant, ProductionKey
@@ -30,7 +30,7 @@ from approvals.models import Grant, ProductionKey
 from . import keyformat
 from . import services as keys
 from .api import MintSerializer, RotateSerializer
-from .usage import usage_context
+from .usage import KEY_USE_ORDER, tallies, usage_context
 
 GRACE_LABELS = {
     "24h": "24 hours (recommended): time to deploy the new key everywhere",
@@ -38,6 +38,9 @@ GRACE_LABELS = {
     "none": "No time: the old key stops now, and calls still using it fail at once",
 }
 GRACE_CHOICES = [(grace, GRACE_LABELS[grace]) for grace in ("24h", "1h", "none")]
+GRANT_ORDER = KEY_ORDER = ("-created_at", "-pk")  # newest first; the pk makes it total
+PAGE_SIZE = 50
+KEYS_BY_USE = 20  # the busiest keys of the window, a page at a time
 MINT_TOKENS = "grants.mint_tokens"  # session: one token per mint form shown, spent by its POST
 
 
@@ -79,11 +82,11 @@ class KeyRow:
 key_status = keys.key_status
 
 
-def _key_rows(grant: Grant, state: grants.GrantState) -> list[KeyRow]:
+def _key_rows(keys, state: grants.GrantState) -> list[KeyRow]:
     now = timezone.now()
     return [
         KeyRow(k, keyformat.shown_prefix(k.key_id), key_status(k, now, state.live), state)
-        for k in grant.keys.all()
+        for k in keys
     ]
 
 
@@ -126,16 +129,23 @@ def _spend_mint_token(request) -> bool:
 
 def _grant_page(request, grant: Grant, *, errors=None, status=200):
     state = grants.grant_state(grant)
-    may_manage, rows = _may_manage(request.user), _key_rows(grant, state)
+    may_manage = _may_manage(request.user)
+    keys_page, keys_pager = page_for(request, grant.keys.all(), order=KEY_ORDER, size=PAGE_SIZE)
+    usage = usage_context(grant)
+    used, usage["by_key_pager"] = page_for(
+        request, usage.pop("keys_by_use"), order=KEY_USE_ORDER, size=KEYS_BY_USE, param="used"
+    )
+    usage["by_key"] = tallies(used)
     return render(
         request,
         "portal/keys/grant.html",
         {
             "grant": grant,
-            "rows": rows,
-            "usage": usage_context(grant),
+            "rows": _key_rows(keys_page, state),
+            "keys_pager": keys_pager,
+            "usage": usage,
             "state": state,
-            "active_count": sum(row.working for row in rows),
+            "active_count": keys.active_keys(grant).count() if state.live else 0,
             "key_cap": settings.KEYS_PER_GRANT,
             "may_manage": may_manage,
             "mint_token": _mint_token(request) if may_manage else "",
@@ -169,22 +179,20 @@ def _reveal(request, key: ProductionKey, text: str, *, replaced: ProductionKey |
 
 @login_required
 def grant_list(request):
-    now = timezone.now()
-    live = Q(keys__revoked_at__isnull=True) & (
-        Q(keys__expires_at__isnull=True) | Q(keys__expires_at__gt=now)
+    visible = access.grants_visible_to(request.user)
+    grants = visible.select_related("application", "organization").annotate(
+        active_keys=keys.active_key_count(timezone.now())
     )
-    grants = (
-        access.grants_visible_to(request.user)
-        .select_related("application", "organization")
-        .annotate(active_keys=Count("keys", filter=live))
-        .order_by("-created_at")
-    )
-    grants = list(grants)
-    states = grant_states(grants)
-    for grant in grants:
+    page, pager = page_for(request, grants, order=GRANT_ORDER, size=PAGE_SIZE)
+    states = grant_states(page.items)
+    for grant in page:
         grant.state = states[grant.pk]
         grant.working_keys = grant.active_keys if grant.state.live else 0
-    return render(request, "portal/keys/grants.html", {"grants": grants})
+    return render(
+        request,
+        "portal/keys/grants.html",
+        {"grants": page.items, "count": count_label(*capped_count(visible)), "pager": pager},
+    )
 
 
 @login_required

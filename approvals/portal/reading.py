@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from accounts.paging import capped_count, count_label, page_for
 from approvals.models import Application, ReadMark
 from audit.services import record
 
@@ -53,6 +54,32 @@ def mark_read(*, user, application: Application, upto: datetime | None = None) -
         data={"comments": seen},
     )
     return before
+
+
+COMMENTS_PER_PAGE = 50
+COMMENT_PAGES = ("-created_at", "-pk")  # the latest page first; each page reads oldest first
+
+
+def conversation(request, application: Application) -> dict:
+    """The comments a page shows: marks the conversation read, then the latest 50 (or the
+    page `?cursor=` names), oldest first, with links to earlier and later ones; which of them
+    are new to the reader, and how many are new in all (capped: "1,000+")."""
+    user = request.user
+    since = mark_read(user=user, application=application)
+    page, pager = page_for(
+        request,
+        application.comments.select_related("author"),
+        order=COMMENT_PAGES,
+        size=COMMENTS_PER_PAGE,
+    )
+    shown = list(reversed(page.items))
+    new = unread(user, application, since)
+    return {
+        "comments_shown": shown,
+        "comments_pager": pager,
+        "new_ids": set(new.filter(pk__in=[c.pk for c in shown]).values_list("pk", flat=True)),
+        "new_count": count_label(*capped_count(new)),
+    }
 
 
 def unread_counts(user, applications) -> dict[int, int]:

@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationDecisionEnum": "reviews.models.Decision.Kind",
         "GrantReviewDecisionEnum": "reviews.access.grant_reviews.DECISIONS",
+        "GrantStatusEnum": "approvals.models.Grant.Status",
     },
 }
 

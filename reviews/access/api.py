@@ -9,10 +9,11 @@ from rest_framework.views import APIView
 
 from accounts.errors import InvalidInput
 from accounts.models import Role
+from accounts.paging import KeysetPagination
 from accounts.permissions import HasRole, IsAdmin
 from reviews.models import Campaign, GrantReview
 
-from . import campaigns, grant_reviews
+from . import campaigns, eligible, grant_reviews
 from .serializers import (
     BulkCertifySerializer,
     CampaignCreatedSerializer,
@@ -42,8 +43,21 @@ def campaign_data(campaign: Campaign) -> dict:
     }
 
 
-def _items_page(view, request, items):
-    paginator = view.pagination_class()
+class ItemPagination(KeysetPagination):
+    """Items by cursor, most urgent first (with `mine=yes`, a specialist's own first);
+    `count` stops at 1,000."""
+
+    counted = True
+
+
+def _items_page(view, request, items, order):
+    """`items` in `order`; with `mine=yes`, only those this reviewer may decide (in SQL,
+    grant_reviews.work_list), a specialist's own first."""
+    if request.query_params.get("mine") == "yes":
+        items = grant_reviews.work_list(request.user, items)
+    else:
+        items = items.select_related("grant__application", "grant__organization", "campaign")
+    paginator = view.pagination_class(order)
     page = paginator.paginate_queryset(items, request, view=view)
     return paginator.get_paginated_response(
         ItemSerializer(grant_reviews.shown(request.user, page), many=True).data
@@ -112,16 +126,16 @@ class AccessReviewDetailView(APIView):
 
 
 class AccessReviewItemsView(APIView):
+    """A campaign's items in the order they were opened."""
+
     permission_classes = [IsReviewer]
-    pagination_class = PageNumberPagination
+    pagination_class = ItemPagination
 
     @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemSerializer(many=True)})
     def get(self, request, pk: int):
         campaign = campaigns.get_campaign(pk)
-        items = _filtered(campaign.items.order_by("pk"), request.query_params)
-        if request.query_params.get("mine") == "yes":
-            items = grant_reviews.items_for(request.user, items)
-        return _items_page(self, request, items)
+        items = _filtered(campaign.items.all(), request.query_params)
+        return _items_page(self, request, items, ("pk",))
 
 
 class AccessReviewEndView(APIView):
@@ -141,16 +155,12 @@ class ItemsView(APIView):
     work list."""
 
     permission_classes = [IsReviewer]
-    pagination_class = PageNumberPagination
+    pagination_class = ItemPagination
 
     @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemSerializer(many=True)})
     def get(self, request):
-        items = _filtered(
-            GrantReview.objects.order_by("due_at", "created_at", "pk"), request.query_params
-        )
-        if request.query_params.get("mine") == "yes":
-            items = grant_reviews.items_for(request.user, items)
-        return _items_page(self, request, items)
+        items = eligible.with_due(_filtered(GrantReview.objects.all(), request.query_params))
+        return _items_page(self, request, items, eligible.ORDER)
 
 
 class ItemDetailView(APIView):

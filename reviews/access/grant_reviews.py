@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -22,18 +21,18 @@ from accounts.paging import capped_count
 from approvals import grants as grant_terms
 from approvals.keys.usage import UsedInPeriod, used_in_period_many
 from approvals.models import Grant
-from approvals.routing import EXTRA_SCRUTINY
 from audit.services import record
 from reviews import eligibility, notifications
 from reviews.models import GrantReview
 
+from . import eligible
 from .reduction import Reduction, reduction_to_use
 
 CERTIFY, REDUCE, REVOKE = "certify", "reduce", "revoke"
 DECISIONS = (CERTIFY, REDUCE, REVOKE)
 S = GrantReview.Status
 DECIDED_AS = {CERTIFY: S.CERTIFIED, REDUCE: S.REDUCED, REVOKE: S.REVOKED}
-DECIDABLE = (S.OPEN, S.LAPSED)
+DECIDABLE = eligible.DECIDABLE
 
 
 def rereview_open(
@@ -104,14 +103,7 @@ def refusal(user, item: GrantReview, *, member_org_ids: set[int] | None = None) 
 
 def waiting_count(user) -> tuple[int, bool]:
     """(count, exact) of the open items `user` may decide (refusal() in SQL), capped."""
-    condition = eligibility.allowed(user, prefix="grant__application__")
-    if user.specialties:
-        condition &= ~Q(grant__application__route_name=EXTRA_SCRUTINY) | Q(
-            grant__application__specialist_domains__overlaps=user.specialties
-        )
-    else:
-        condition &= ~Q(grant__application__route_name=EXTRA_SCRUTINY)
-    return capped_count(GrantReview.objects.filter(condition, status=S.OPEN))
+    return capped_count(eligible.work_list(user, GrantReview.objects.filter(status=S.OPEN)))
 
 
 def get_item_for(user, pk: int) -> GrantReview:
@@ -131,16 +123,24 @@ def get_item_for(user, pk: int) -> GrantReview:
     return item
 
 
-def items_for(reviewer, items) -> list[GrantReview]:
-    """Of `items` (a queryset), those `reviewer` may decide now; specialists' own first."""
-    members_of = set(reviewer.memberships.values_list("organization_id", flat=True))
-    mine = [
-        item
-        for item in items.select_related("grant__application", "grant__organization", "campaign")
-        if item.status in DECIDABLE and refusal(reviewer, item, member_org_ids=members_of) is None
+def items_for(reviewer, items):
+    """Of `items` (a queryset), those `reviewer` may decide now, as a queryset in
+    eligible.MINE_ORDER: a specialist's own first, then the most urgent. The same rules as
+    refusal(), in SQL (reviews/access/eligible.py)."""
+    return (
+        eligible.decidable(reviewer, items)
+        .select_related("grant__application", "grant__organization", "campaign")
+        .order_by(*eligible.MINE_ORDER)
+    )
+
+
+def work_list(reviewer, items) -> list:
+    """items_for as tiers for a keyset page in eligible.ORDER (accounts.paging.keyset_tiers):
+    the same rows, in the same order, without sorting them all."""
+    return [
+        part.select_related("grant__application", "grant__organization", "campaign")
+        for part in eligible.work_list(reviewer, items)
     ]
-    mine.sort(key=lambda item: not eligibility.is_specialist_for(reviewer, item.grant.application))
-    return mine
 
 
 # What was used, and the reduction to it (reviews/access/reduction.py).

@@ -95,7 +95,7 @@ def send_campaign_reminder_mail(campaign_id: int) -> int:
     recipients = [
         user.email
         for user in staff
-        if user.role == Role.ADMIN or grant_reviews.items_for(user, open_items)
+        if user.role == Role.ADMIN or grant_reviews.items_for(user, open_items).exists()
     ]
     context = {
         "name": campaign.name,

@@ -6,21 +6,21 @@ JavaScript needed. Thin: parse, call one service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
 from accounts.models import Role
+from accounts.paging import capped_count, count_label, page_for
 from reviews import eligibility
 from reviews.forms import errors_of
 from reviews.models import Campaign, GrantReview
 
-from . import campaigns, grant_reviews
+from . import campaigns, eligible, grant_reviews
 from .forms import CampaignEndForm, CampaignForm, ItemDecisionForm, ScheduleForm
 
-ITEMS_PER_PAGE = 100  # each page's usage is two aggregate queries
+ITEMS_PER_PAGE = 50  # each page's usage is two aggregate queries
 ERROR_FIELDS = (
     "decision",
     "rationale",
@@ -51,7 +51,8 @@ def _admin(request) -> None:
 @login_required
 def campaign_list(request, *, form=None, schedule_form=None, error=None, status=200):
     _reviewer(request)
-    mine = grant_reviews.items_for(request.user, GrantReview.objects.filter(campaign__isnull=True))
+    mine = grant_reviews.work_list(request.user, GrantReview.objects.filter(campaign__isnull=True))
+    page, pager = page_for(request, mine, order=eligible.ORDER, size=ITEMS_PER_PAGE)
     fields, general = errors_of(form or schedule_form, error, ERROR_FIELDS)
     return render(
         request,
@@ -61,7 +62,9 @@ def campaign_list(request, *, form=None, schedule_form=None, error=None, status=
                 (c, campaigns.summary_of(c))
                 for c in Campaign.objects.order_by("-created_at", "-pk")[:50]
             ],
-            "rereviews": grant_reviews.shown(request.user, mine),
+            "rereviews": grant_reviews.shown(request.user, page),
+            "rereviews_count": count_label(*capped_count(mine)),
+            "pager": pager,
             "form": form or CampaignForm(),
             "schedule_form": schedule_form or ScheduleForm(),
             "schedules": campaigns.schedules() if request.user.role == Role.ADMIN else [],
@@ -121,13 +124,11 @@ def campaign_page(request, pk, *, end_form=None, error=None, status=200):
     _reviewer(request)
     campaign = campaigns.get_campaign(pk)
     shown_status = request.GET.get("status", "")
-    items = campaign.items.select_related(
-        "grant__application", "grant__organization", "decided_by"
-    ).order_by("status", "pk")
+    items = campaign.items.select_related("grant__application", "grant__organization", "decided_by")
     if shown_status in GrantReview.Status.values:
         items = items.filter(status=shown_status)
-    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = grant_reviews.shown(request.user, page.object_list)
+    page, pager = page_for(request, items, order=("status", "pk"), size=ITEMS_PER_PAGE)
+    rows = grant_reviews.shown(request.user, page)
     fields, general = errors_of(end_form, error, ERROR_FIELDS)
     return render(
         request,
@@ -136,7 +137,7 @@ def campaign_page(request, pk, *, end_form=None, error=None, status=200):
             "campaign": campaign,
             "counts": campaigns.summary_of(campaign),
             "rows": rows,
-            "page": page,
+            "pager": pager,
             "status": shown_status,
             "statuses": GrantReview.Status.choices,
             "decidable": [row for row in rows if row.may_decide and row.item.is_open],

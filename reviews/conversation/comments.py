@@ -8,6 +8,7 @@ from reviews.models import Comment
 from . import mail as comment_mail
 
 BODY_MAX = 5000
+ORDER = ("created_at", "pk")  # a conversation reads oldest first; the pk makes it total
 
 
 @transaction.atomic
@@ -39,3 +40,12 @@ def shown_author(comment: Comment, viewer) -> str:
     if viewer.role == "developer" and not members.filter(user_id=comment.author_id).exists():
         return "Reviewer"
     return comment.author.email
+
+
+def shown_authors(page, viewer, application: Application) -> dict[int, str]:
+    """shown_author for a page of one application's comments, in one query."""
+    members = set(application.organization.memberships.values_list("user_id", flat=True))
+    hidden = viewer.role == "developer"
+    return {
+        c.pk: "Reviewer" if hidden and c.author_id not in members else c.author.email for c in page
+    }

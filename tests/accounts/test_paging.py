@@ -138,3 +138,10 @@ def test_capped_counts_are_one_query(people, django_assert_num_queries):
         )
     assert found == {"all": (10, False), "p1": (10, False), "none": (0, True)}
     assert capped_counts({"p2": people.filter(email__startswith="p2")}, cap=10) == {"p2": (4, True)}
+
+
+def test_a_count_over_tiers_stops_at_the_cap_across_them(people):
+    tiers = [people.filter(email__startswith="p1"), people.exclude(email__startswith="p1")]
+    assert capped_count(tiers) == (23, True)
+    assert capped_count(tiers, cap=20) == (20, False)
+    assert capped_count(tiers, cap=5) == (5, False)  # the first tier alone passes the cap

@@ -55,6 +55,8 @@ def _operations(schema):
         "/api/v1/access-reviews/{id}/items/",
         "/api/v1/access-review-items/",
         "/api/v1/applications/",
+        "/api/v1/applications/{id}/comments/",
+        "/api/v1/grants/{id}/keys/",
         "/api/v1/audit-events/",
     ],
 )
@@ -65,6 +67,28 @@ def test_paginated_lists_are_documented_as_the_page_they_return(api, dev_a, path
     assert page["type"] == "object"
     assert {"next", "previous", "results"} <= set(page["properties"])
     assert page["properties"]["results"]["type"] == "array"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/applications/",
+        "/api/v1/applications/{id}/comments/",
+        "/api/v1/grants/",
+        "/api/v1/grants/{id}/keys/",
+        "/api/v1/access-reviews/{id}/items/",
+        "/api/v1/access-review-items/",
+    ],
+)
+def test_cursor_lists_document_their_cursor_and_capped_count(api, dev_a, path):
+    schema = _schema(api, dev_a)
+    operation = schema["paths"][path]["get"]
+    page = _resolved(schema, operation["responses"]["200"]["content"]["application/json"]["schema"])
+    assert {"count", "count_exact", "next", "previous", "results"} <= set(page["properties"])
+    assert "1,000" in page["properties"]["count"]["description"]
+    parameters = {p["name"] for p in operation["parameters"]}
+    assert {"cursor", "page_size"} <= parameters and "page" not in parameters
+    assert "400" in operation["responses"]
 
 
 def test_the_queue_page_documents_its_counts_per_route(api, dev_a):

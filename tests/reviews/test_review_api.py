@@ -321,9 +321,9 @@ def test_comments_between_reviewers_and_the_applicant_hide_the_reviewers_identit
         == 201
     )
     api(dev_a).post(url(application, "comments/"), {"body": "Our support staff."}, format="json")
-    seen_by_developer = api(dev_a).get(url(application, "comments/")).json()
+    seen_by_developer = api(dev_a).get(url(application, "comments/")).json()["results"]
     assert [c["author"] for c in seen_by_developer] == ["Reviewer", dev_a.email]
-    seen_by_reviewer = api(reviewer).get(url(application, "comments/")).json()
+    seen_by_reviewer = api(reviewer).get(url(application, "comments/")).json()["results"]
     assert seen_by_reviewer[0]["author"] == reviewer.email
     assert api(dev_b).get(url(application, "comments/")).status_code == 404
     assert (

@@ -31,7 +31,7 @@ def test_a_minted_key_is_shown_once_stored_as_a_digest_and_verifies(api, dev_a, 
     }
     stored = ProductionKey.objects.get(pk=body["id"])
     assert body["key"] not in (stored.digest, stored.key_id) and len(stored.digest) == 64
-    listed = api(dev_a).get(f"/api/v1/grants/{grant.pk}/keys/").json()
+    listed = api(dev_a).get(f"/api/v1/grants/{grant.pk}/keys/").json()["results"]
     assert "key" not in listed[0] and listed[0]["prefix"] == body["prefix"]
     answer = ask(api(gateway), body["key"])
     assert answer["valid"] and answer["code"] == "VALID" and answer["grant_id"] == grant.pk

@@ -149,7 +149,7 @@ def test_the_holders_organization_may_not_decide(approved, admin, make_account):
     Membership.objects.create(user=colleague, organization=grant.organization)
     with pytest.raises(NotAllowed):
         grant_reviews.item_decide(reviewer=colleague, item=item, decision="certify")
-    assert grant_reviews.items_for(colleague, GrantReview.objects.all()) == []
+    assert list(grant_reviews.items_for(colleague, GrantReview.objects.all())) == []
 
 
 def test_extra_scrutiny_grants_are_recertified_by_a_specialist(
@@ -157,7 +157,7 @@ def test_extra_scrutiny_grants_are_recertified_by_a_specialist(
 ):
     approved(domains=["medical-health"])
     item = start(admin).items.get()
-    assert grant_reviews.items_for(reviewer2, GrantReview.objects.all()) == []
+    assert list(grant_reviews.items_for(reviewer2, GrantReview.objects.all())) == []
     with pytest.raises(NotAllowed):
         grant_reviews.item_decide(reviewer=reviewer2, item=item, decision="certify")
     grant_reviews.item_decide(reviewer=specialist, item=item, decision="certify")
