@@ -7,6 +7,8 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
+from bench import databases
+
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_AUDIT_DB", "access_review_audit_bench")
 EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "1000000"))
@@ -73,11 +75,7 @@ COMMON, RARE = "support", "kangaroo"
 
 
 def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    databases.recreate(POSTGRES, DB_NAME)
 
 
 def make_accounts() -> list:

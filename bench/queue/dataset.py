@@ -4,6 +4,8 @@ then applications, revisions, decisions, claims and comments with INSERT ... SEL
 import os
 import time
 
+from bench import databases
+
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
 DB_PREFIX = os.environ.get("BENCH_QUEUE_DB", "access_review_queue_bench")
 SIZES = [int(s) for s in os.environ.get("BENCH_QUEUE_SIZES", "1000,100000,1000000").split(",")]
@@ -35,11 +37,7 @@ def cached(size: int) -> bool:
 
 
 def recreate_database(size: int) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db_name(size)}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{db_name(size)}"')
+    databases.recreate(POSTGRES, db_name(size))
 
 
 def build(size: int) -> None:

@@ -5,6 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
+from bench import databases
 from bench.soak.parameters import DB_NAME, POSTGRES, RATE, SECONDS, WORKERS, SoakError
 from bench.soak.parameters import grant_limits as limits_for
 from bench.verify.parameters import APPLICATION
@@ -34,20 +35,13 @@ def fresh_database() -> None:
     import psycopg
 
     try:
-        with psycopg.connect(
-            f"{POSTGRES.rstrip('/')}/postgres", autocommit=True, connect_timeout=5
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        databases.recreate(POSTGRES, DB_NAME)
     except psycopg.Error as exc:
         raise SoakError(f"PostgreSQL at {POSTGRES}: {exc}") from exc
 
 
 def drop_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES.rstrip('/')}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    databases.drop(POSTGRES, DB_NAME)
 
 
 def make_grants() -> tuple[str, dict[str, str], dict[str, int], dict[str, dict]]:

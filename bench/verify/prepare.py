@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import databases
 from bench.verify.parameters import (
     ANCHOR_URL,
     APPLICATION,
@@ -61,11 +62,7 @@ def fresh_database() -> None:
     import psycopg
 
     try:
-        with psycopg.connect(
-            f"{POSTGRES.rstrip('/')}/postgres", autocommit=True, connect_timeout=5
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        databases.recreate(POSTGRES, DB_NAME)
     except psycopg.Error as exc:
         raise BenchError(f"PostgreSQL at {POSTGRES}: {exc}") from exc
 
