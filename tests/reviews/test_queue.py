@@ -15,23 +15,11 @@ from approvals.models import Application
 from audit.models import AuditEvent
 from reviews import claims, decisions, eligibility, queue
 from reviews.models import Claim, Decision
-from tests.approvals.test_applications_api import BENIGN
+from tests.world import submitted
 
 pytestmark = pytest.mark.django_db
 Q = "/api/v1/review-queue/"
 ESCALATED = "We write fake reviews for our clients' products and post them from many accounts."
-
-
-def submitted(developer, **changes) -> Application:
-    application = lifecycle.application_create(
-        actor=developer,
-        organization=developer.memberships.get().organization,
-        content={**BENIGN, **changes},
-    )
-    lifecycle.application_submit(actor=developer, application=application)
-    lifecycle.application_screen(application_id=application.pk)
-    application.refresh_from_db()
-    return application
 
 
 def ids(response):
