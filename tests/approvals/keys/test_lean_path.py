@@ -5,7 +5,6 @@ hands every other request to Django untouched."""
 import io
 import json
 import logging
-from contextlib import contextmanager
 
 import pytest
 from django.db import connections
@@ -16,6 +15,7 @@ from approvals.keys import keystore, limits
 from approvals.keys import services as keys
 from approvals.models import Grant, ProductionKey, UsageBucket
 from config.wsgi import application
+from tests.approvals.keys.test_postgres_down import postgres_down
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 VERIFY, BATCH = "/api/v1/keys/verify/", "/api/v1/keys/verify/batch/"
@@ -163,19 +163,6 @@ def test_usage_is_counted_as_the_django_view_counts_it(grant, key, token):
     bucket = UsageBucket.objects.get(grant=grant)
     assert (bucket.requests, bucket.tokens, bucket.scope_denied) == (3, 30, 1)
     assert ProductionKey.objects.get().last_used_at is not None
-
-
-@contextmanager
-def postgres_down():
-    connection = connections["default"]
-    connection.close()
-    port = connection.settings_dict["PORT"]
-    connection.settings_dict["PORT"] = 1
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["PORT"] = port
 
 
 def test_with_postgresql_down_a_call_that_needs_it_is_a_503_then_answered_again(
