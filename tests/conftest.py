@@ -94,3 +94,14 @@ def api():
         return client
 
     return client_for
+
+
+@pytest.fixture
+def signed_in(client):
+    """`signed_in(user)`: the page client, signed in as `user`."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user

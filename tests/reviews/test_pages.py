@@ -31,15 +31,6 @@ def approve_body(**changes):
     }
 
 
-@pytest.fixture
-def signed_in(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 # Who may open them ----------------------------------------------------------------------
 
 

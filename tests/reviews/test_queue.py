@@ -38,15 +38,6 @@ def opted_out(make_account, email, domains):
     return accounts.opt_outs_set(actor=person, user=person, opt_outs=domains)
 
 
-@pytest.fixture
-def signed_in(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 # Eligibility: the SQL and refusal() agree --------------------------------------------
 
 
