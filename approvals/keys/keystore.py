@@ -73,6 +73,7 @@ def reset() -> None:
         _client.close()
     _client, _down_until = None, 0.0
     _local.clear()
+    _grant_of.clear()
 
 
 def record_name(key_id: str) -> str:
@@ -182,10 +183,9 @@ def current_version(r, grant_id: int, key_id: str) -> str:
     return pipe.execute()[2].decode()
 
 
-def confirmed(r, key_id: str, version: str) -> bool:
-    grant_id = _grant_of.get(key_id)
-    if grant_id is None:
-        return False
+def confirmed(r, grant_id: int, key_id: str, version: str) -> bool:
+    """Whether the key's version (in its grant's slot: `grant_id` is its record's) is still
+    the one its record was read at."""
     return (r.get(version_name(grant_id, key_id)) or b"").decode() == version
 
 

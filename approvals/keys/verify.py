@@ -93,7 +93,7 @@ def _before_charge(r, parsed, record, version, model, endpoint) -> Answer | None
         refusal = SCOPE_DENIED
     if refusal is None:
         return None
-    if r is not None and not keystore.confirmed(r, parsed.key_id, version):
+    if r is not None and not keystore.confirmed(r, record["grant_id"], parsed.key_id, version):
         return STALE
     if refusal == SCOPE_DENIED:
         noted = {"grant_id": record["grant_id"], "key_id": parsed.key_id}
