@@ -177,16 +177,28 @@ NOTHING_OWED = (0, 0, 0)
 
 def charge_many(r, calls: list[dict]) -> list[Verdict | None]:
     """Several calls charged in one round trip, in order (a pipeline of the same script):
-    None for a call whose month is not counted yet (charge it alone, which also pays what
-    this process owes the grant from an outage)."""
+    None for a call whose month is not counted yet (charge it alone). What this process owes
+    a grant from an outage rides on the grant's first call of the batch, and is owed again
+    when that call charges nothing (STALE, month unknown, Redis failing)."""
     moment, script = timezone.now(), buckets.script(r, SCRIPT)
-    pipe = r.pipeline(transaction=False)
-    for call in calls:
-        _, keys, args = script_input(moment=moment, **call)
-        script(keys=keys, args=[*args, *NOTHING_OWED], client=pipe)
-    results = pipe.execute()
-    for call, result in zip(calls, results, strict=True):
-        if result[0] != MONTH_UNKNOWN and result[4] == 1:
+    pipe, carried = r.pipeline(transaction=False), {}  # call index -> (grant, names, owed)
+    for n, call in enumerate(calls):
+        names, keys, args = script_input(moment=moment, **call)
+        owed = NOTHING_OWED
+        if call["grant_id"] not in {grant for grant, _, _ in carried.values()}:
+            owed = local.owed(call["grant_id"], names)
+            carried[n] = (call["grant_id"], names, owed)
+        script(keys=keys, args=[*args, *owed], client=pipe)
+    try:
+        results = pipe.execute()
+    except redis.RedisError:
+        for grant, names, owed in carried.values():
+            local.owe(grant, names, *owed)
+        raise
+    for n, (call, result) in enumerate(zip(calls, results, strict=True)):
+        if n in carried and result[0] in (STALE, MONTH_UNKNOWN):
+            local.owe(*carried[n][:2], *carried[n][2])
+        elif result[0] != MONTH_UNKNOWN and result[4] == 1:
             _announce(r, call["grant_id"])
     return [None if res[0] == MONTH_UNKNOWN else verdict_of(res) for res in results]
 

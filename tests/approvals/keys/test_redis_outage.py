@@ -56,3 +56,20 @@ def test_calls_admitted_during_an_outage_count_against_the_minute_after_it(grant
     assert [check(key, 1) for _ in range(3)] == ["VALID"] * 3  # this process's share: all 4
     redis_down(False)
     assert check(key, 1) == "RATE_LIMITED"
+
+
+def batch(key, *tokens):
+    checks = [
+        {"key": key, "model": "chat-small", "endpoint": "/v1/chat/completions", "tokens": t}
+        for t in tokens
+    ]
+    return [answer.code for answer in verify.key_verify_many(checks)]
+
+
+def test_a_batch_after_an_outage_counts_what_the_outage_admitted(grant, key, redis_down):
+    tight(grant, requests_per_minute=5)
+    assert batch(key, 1) == ["VALID"]
+    redis_down(True)
+    assert [check(key, 1) for _ in range(3)] == ["VALID"] * 3  # 4 of 5 this minute
+    redis_down(False)
+    assert batch(key, 1, 1) == ["VALID", "RATE_LIMITED"]  # the outage's 3 are counted
